@@ -1,0 +1,103 @@
+import * as os from 'node:os';
+import * as tf from '@tensorflow/tfjs-core';
+// The union package's CommonJS bundle registers every gradient and the cpu backend (tfjs-core alone does not).
+import '@tensorflow/tfjs';
+import '@tensorflow/tfjs-backend-wasm';
+import { registerGanKernels } from '../kernels';
+import { BackendUnavailableError } from './errors';
+import { startTensorflow, startWebgpu } from './gpu';
+import { BACKEND_NAMES, type BackendInfo, type BackendName, type InitBackendOptions } from './types';
+import { startStockWasm, startThreadedWasm } from './wasmThreads';
+
+const cpuModel = (): string => `${os.cpus()[0]?.model.trim() ?? 'CPU'} × ${os.cpus().length}`;
+
+/** Reads `GAN_BACKEND`, rejecting typos with the list of valid names. */
+export function backendFromEnv(env: NodeJS.ProcessEnv = process.env): BackendName | undefined {
+  const value = env.GAN_BACKEND?.trim();
+  if (!value) return undefined;
+  if (!(BACKEND_NAMES as readonly string[]).includes(value)) {
+    throw new Error(`GAN_BACKEND='${value}' is not a backend; use one of ${BACKEND_NAMES.join(', ')} (or unset it to pick the fastest).`);
+  }
+  return value as BackendName;
+}
+
+function threadsFromEnv(): number | undefined {
+  const value = process.env.GAN_WASM_THREADS;
+  if (value == null || value === '') return undefined;
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1) throw new Error(`GAN_WASM_THREADS='${value}' must be a whole number ≥ 1.`);
+  return n;
+}
+
+async function start(name: BackendName, threads: number): Promise<Omit<BackendInfo, 'patches' | 'reason'> & { note?: string }> {
+  switch (name) {
+    case 'tensorflow':
+      return { backend: name, device: await startTensorflow() };
+    case 'webgpu':
+      return { backend: name, device: await startWebgpu() };
+    case 'wasm':
+      try {
+        return { backend: name, device: cpuModel(), threads: await startThreadedWasm(threads) };
+      } catch (e) {
+        return {
+          backend: name,
+          device: cpuModel(),
+          threads: await startStockWasm(),
+          note: `threaded wasm failed (${(e as Error).message}); running the stock single-threaded module`,
+        };
+      }
+    case 'cpu':
+      if (!(await tf.setBackend('cpu'))) throw new Error('tf.setBackend("cpu") returned false');
+      return { backend: name, device: `${cpuModel()} (pure JavaScript, single thread)`, threads: 1 };
+  }
+}
+
+let current: BackendInfo | null = null;
+
+/**
+ * Starts the fastest backend that works — tensorflow (tfjs-node-gpu) > webgpu with a hardware adapter > wasm
+ * (threaded, XNNPACK) > cpu — or the one named by `options.backend` or `GAN_BACKEND`, which must then start.
+ * Registers the kernels and gradients GAN training needs on it, and says what runs and why.
+ */
+export async function initBackend(options: InitBackendOptions = {}): Promise<BackendInfo> {
+  const requested = options.backend ?? backendFromEnv();
+  if (requested != null && !(BACKEND_NAMES as readonly string[]).includes(requested)) {
+    throw new Error(`backend '${requested}' is not a backend; use one of ${BACKEND_NAMES.join(', ')}.`);
+  }
+  const threads = options.threads ?? threadsFromEnv() ?? os.cpus().length;
+  if (current && current.backend === (requested ?? current.backend) && tf.getBackend() === current.backend) {
+    if (options.verbose) console.log(describeBackend(current));
+    return current;
+  }
+  const reason: string[] = [];
+  const candidates = requested ? [requested] : BACKEND_NAMES;
+  for (const name of candidates) {
+    try {
+      const started = await start(name, threads);
+      await tf.ready();
+      reason.push(requested ? `requested by ${options.backend ? 'the backend option' : 'GAN_BACKEND'}` : 'fastest backend that started');
+      if (started.note) reason.push(started.note);
+      const { note: _note, ...rest } = started;
+      current = { ...rest, patches: registerGanKernels(name), reason };
+      if (options.verbose) console.log(describeBackend(current));
+      return current;
+    } catch (e) {
+      const cause = (e as Error).message;
+      if (requested) throw new BackendUnavailableError(name, cause);
+      reason.push(`${name} skipped: ${cause}`);
+    }
+  }
+  throw new Error(`no TF.js backend could start:\n  ${reason.join('\n  ')}`);
+}
+
+/** A few lines saying which backend runs, on what, and what the library patched. */
+export function describeBackend(info: BackendInfo): string {
+  const lines = [
+    `backend  ${info.backend}`,
+    `device   ${info.device}`,
+    ...(info.threads != null ? [`threads  ${info.threads}`] : []),
+    `patches  ${info.patches.length ? info.patches.join(', ') : 'none'}`,
+    ...info.reason.map((r, i) => `${i === 0 ? 'why     ' : '         '} ${r}`),
+  ];
+  return lines.join('\n');
+}

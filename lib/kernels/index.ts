@@ -1,0 +1,54 @@
+import * as tf from '@tensorflow/tfjs-core';
+import type { KernelConfig } from '@tensorflow/tfjs-core';
+import { registerConv2dBackpropFilterGrad } from './conv2dBackpropFilterGrad';
+import { registerZeroGradients } from './zeroGradients';
+import { makeBatchMatMul } from './wasm/batchMatMul';
+import { conv2DBackpropFilterConfig } from './wasm/conv2dBackpropFilter';
+import { conv2DBackpropInputConfig } from './wasm/conv2dBackpropInput';
+import { tileConfig } from './wasm/tile';
+import { unsortedSegmentSumConfig } from './wasm/unsortedSegmentSum';
+
+export { registerZeroGradients } from './zeroGradients';
+
+/** Kernels we register where the backend has none: training would throw without them. */
+const WASM_MISSING: KernelConfig[] = [conv2DBackpropFilterConfig, unsortedSegmentSumConfig];
+
+/** Stock kernels we replace with faster ones (the stock one stays reachable as a fallback). */
+function wasmReplacements(): KernelConfig[] {
+  const stockMatMul = tf.getKernel('BatchMatMul', 'wasm');
+  return [conv2DBackpropInputConfig, tileConfig, ...(stockMatMul ? [makeBatchMatMul(stockMatMul.kernelFunc)] : [])];
+}
+
+let gradientPatches: string[] | null = null;
+const backendPatches = new Map<string, string[]>();
+
+/**
+ * Makes a backend train GANs: gradients TF.js lacks (global, registered once) and, on wasm, the missing kernels
+ * and the fast ones. Idempotent. Returns what is patched for this backend, for the backend report.
+ */
+export function registerGanKernels(backendName: string): string[] {
+  gradientPatches ??= [...registerZeroGradients().map((k) => `${k} zero gradient`), ...registerConv2dBackpropFilterGrad()];
+  let patches = backendPatches.get(backendName);
+  if (patches == null) {
+    patches = backendName === 'wasm' ? patchWasm() : [];
+    backendPatches.set(backendName, patches);
+  }
+  return [...gradientPatches, ...patches];
+}
+
+function patchWasm(): string[] {
+  const patches: string[] = [];
+  for (const config of WASM_MISSING) {
+    if (tf.getKernel(config.kernelName, 'wasm') != null) continue;
+    tf.registerKernel(config);
+    patches.push(`${config.kernelName} (missing on wasm)`);
+  }
+  for (const config of wasmReplacements()) {
+    const stock = tf.getKernel(config.kernelName, 'wasm');
+    if (stock != null) tf.unregisterKernel(config.kernelName, 'wasm');
+    // Keep the stock setup: the fallback paths call the stock kernel, which needs its wasm bindings.
+    tf.registerKernel({ ...config, setupFunc: stock?.setupFunc });
+    patches.push(`${config.kernelName} (fast path)`);
+  }
+  return patches;
+}

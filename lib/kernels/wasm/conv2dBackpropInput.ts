@@ -1,0 +1,127 @@
+import { backend_util } from '@tensorflow/tfjs-core';
+import type { Conv2DBackpropInputAttrs, KernelConfig, KernelFunc, TensorInfo } from '@tensorflow/tfjs-core';
+import { composite, type KernelScope, type WasmBackend } from './compose';
+
+/**
+ * The input gradient of a convolution — also the forward pass of every transposed convolution — which the
+ * stock wasm backend computes in a naive loop. For stride s, the input rows i ≡ r (mod s) only meet filter taps
+ * kh ≡ r + pad (mod s), so each of the s² phases is an exact stride-1 convolution of dy with a flipped,
+ * channel-swapped sub-filter, run on XNNPACK; the phases are then interleaved. No multiply by an inserted zero.
+ *
+ * For phase r with first tap k0 = (r + p) mod s, J = ⌈(k − k0)/s⌉ taps and c = (r + p − k0)/s:
+ *   dx[q·s + r] = Σ_{j<J} dy[q + c − j] · W[k0 + s·j]
+ */
+interface Phase {
+  /** First filter tap, tap count and dy offset along one axis. */
+  k0: number;
+  taps: number;
+  offset: number;
+  /** Output rows of this phase. */
+  count: number;
+}
+
+function phase(r: number, pad: number, stride: number, kernel: number, size: number): Phase {
+  const k0 = (r + pad) % stride;
+  const taps = k0 < kernel ? Math.ceil((kernel - k0) / stride) : 0;
+  return { k0, taps, offset: (r + pad - k0) / stride, count: Math.max(0, Math.ceil((size - r) / stride)) };
+}
+
+/** The sub-filter F[mh,mw,co,ci] = W[k0h + s·(Jh−1−mh), k0w + s·(Jw−1−mw), ci, co]. */
+function subFilter(s: KernelScope, filter: TensorInfo, ph: Phase, pw: Phase, sh: number, sw: number): TensorInfo {
+  const [, kw, ci, co] = filter.shape;
+  const out = s.alloc([ph.taps, pw.taps, co, ci]);
+  const w = s.f32(filter);
+  const f = s.f32(out);
+  for (let mh = 0; mh < ph.taps; mh++) {
+    const h = ph.k0 + sh * (ph.taps - 1 - mh);
+    for (let mw = 0; mw < pw.taps; mw++) {
+      const x = pw.k0 + sw * (pw.taps - 1 - mw);
+      const src = (h * kw + x) * ci * co;
+      const dst = (mh * pw.taps + mw) * co * ci;
+      for (let i = 0; i < ci; i++) {
+        for (let o = 0; o < co; o++) f[dst + o * ci + i] = w[src + i * co + o];
+      }
+    }
+  }
+  return out;
+}
+
+/** One phase's output [n, count_h, count_w, ci] as a stride-1 convolution of a cropped dy. */
+function phaseConv(s: KernelScope, dy: TensorInfo, filter: TensorInfo, ph: Phase, pw: Phase, sh: number, sw: number): TensorInfo {
+  const [n, outH, outW, co] = dy.shape;
+  // dy rows read: from count-independent start (offset − taps + 1) to (count − 1 + offset).
+  let top = ph.taps - 1 - ph.offset;
+  let bottom = ph.count + ph.offset - outH;
+  let left = pw.taps - 1 - pw.offset;
+  let right = pw.count + pw.offset - outW;
+  const beginH = Math.max(0, -top);
+  const beginW = Math.max(0, -left);
+  const endH = outH + Math.min(0, bottom);
+  const endW = outW + Math.min(0, right);
+  [top, bottom, left, right] = [Math.max(top, 0), Math.max(bottom, 0), Math.max(left, 0), Math.max(right, 0)];
+  const f = subFilter(s, filter, ph, pw, sh, sw);
+  let input = dy;
+  if (beginH > 0 || beginW > 0 || endH < outH || endW < outW) {
+    input = s.run('Slice', { x: dy }, { begin: [0, beginH, beginW, 0], size: [n, endH - beginH, endW - beginW, co] });
+  }
+  return s.run(
+    'Conv2D',
+    { x: input, filter: f },
+    { strides: [1, 1], dilations: [1, 1], pad: [[0, 0], [top, bottom], [left, right], [0, 0]], dataFormat: 'NHWC', dimRoundingMode: undefined as never },
+  );
+}
+
+function conv2DBackpropInput(args: {
+  inputs: { dy: TensorInfo; filter: TensorInfo };
+  backend: WasmBackend;
+  attrs: Conv2DBackpropInputAttrs;
+}): TensorInfo {
+  const { inputs, backend, attrs } = args;
+  const { dy, filter } = inputs;
+  const { strides, pad, dataFormat, dimRoundingMode, inputShape } = attrs;
+  if (dataFormat !== 'NHWC') {
+    throw new Error(`Conv2DBackpropInput on wasm supports dataFormat 'NHWC' only, got '${dataFormat}'; transpose to NHWC first.`);
+  }
+  const info = backend_util.computeConv2DInfo(inputShape, filter.shape as [number, number, number, number], strides, 1, pad, dimRoundingMode);
+  const [n, height, width, ci] = inputShape;
+  const { strideHeight: sh, strideWidth: sw, filterHeight: kh, filterWidth: kw } = info;
+  const { top, left } = info.padInfo;
+
+  return composite(backend, (s) => {
+    const phases: { rh: number; rw: number; out: TensorInfo | null; ph: Phase; pw: Phase }[] = [];
+    for (let rh = 0; rh < sh; rh++) {
+      for (let rw = 0; rw < sw; rw++) {
+        const ph = phase(rh, top, sh, kh, height);
+        const pw = phase(rw, left, sw, kw, width);
+        if (ph.count === 0 || pw.count === 0) continue;
+        const empty = ph.taps === 0 || pw.taps === 0;
+        phases.push({ rh, rw, ph, pw, out: empty ? null : phaseConv(s, dy, filter, ph, pw, sh, sw) });
+      }
+    }
+    if (sh === 1 && sw === 1 && phases[0].out != null) return phases[0].out;
+
+    const out = s.alloc([n, height, width, ci]);
+    const dst = s.f32(out);
+    if (phases.some((p) => p.out == null)) dst.fill(0);
+    for (const { rh, rw, ph, pw, out: src } of phases) {
+      if (src == null) continue;
+      const v = s.f32(src);
+      for (let b = 0; b < n; b++) {
+        for (let q = 0; q < ph.count; q++) {
+          const srcRow = ((b * ph.count + q) * pw.count) * ci;
+          const dstRow = ((b * height + q * sh + rh) * width + rw) * ci;
+          for (let p = 0; p < pw.count; p++) {
+            dst.set(v.subarray(srcRow + p * ci, srcRow + (p + 1) * ci), dstRow + p * sw * ci);
+          }
+        }
+      }
+    }
+    return out;
+  });
+}
+
+export const conv2DBackpropInputConfig: KernelConfig = {
+  kernelName: 'Conv2DBackpropInput',
+  backendName: 'wasm',
+  kernelFunc: conv2DBackpropInput as unknown as KernelFunc,
+};
