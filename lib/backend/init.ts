@@ -29,7 +29,20 @@ function threadsFromEnv(): number | undefined {
   return n;
 }
 
-async function start(name: BackendName, threads: number): Promise<Omit<BackendInfo, 'patches' | 'reason'> & { note?: string }> {
+type Started = Omit<BackendInfo, 'patches' | 'reason'> & { note?: string };
+
+/** Backends started in this process: switching back to one re-selects it instead of loading it again. */
+const started = new Map<BackendName, Started>();
+
+async function start(name: BackendName, threads: number): Promise<Started> {
+  const previous = started.get(name);
+  if (previous && (await tf.setBackend(name))) return previous;
+  const fresh = await startNew(name, threads);
+  started.set(name, fresh);
+  return fresh;
+}
+
+async function startNew(name: BackendName, threads: number): Promise<Started> {
   switch (name) {
     case 'tensorflow':
       return { backend: name, device: await startTensorflow() };
@@ -48,6 +61,8 @@ async function start(name: BackendName, threads: number): Promise<Omit<BackendIn
       }
     case 'cpu':
       if (!(await tf.setBackend('cpu'))) throw new Error('tf.setBackend("cpu") returned false');
+      // Its first write prints an advert for tfjs-node; the report below already says what is faster.
+      (tf.backend() as unknown as { firstUse: boolean }).firstUse = false;
       return { backend: name, device: `${cpuModel()} (pure JavaScript, single thread)`, threads: 1 };
   }
 }
@@ -73,11 +88,10 @@ export async function initBackend(options: InitBackendOptions = {}): Promise<Bac
   const candidates = requested ? [requested] : BACKEND_NAMES;
   for (const name of candidates) {
     try {
-      const started = await start(name, threads);
+      const { note, ...rest } = await start(name, threads);
       await tf.ready();
       reason.push(requested ? `requested by ${options.backend ? 'the backend option' : 'GAN_BACKEND'}` : 'fastest backend that started');
-      if (started.note) reason.push(started.note);
-      const { note: _note, ...rest } = started;
+      if (note) reason.push(note);
       current = { ...rest, patches: registerGanKernels(name), reason };
       if (options.verbose) console.log(describeBackend(current));
       return current;

@@ -82,6 +82,15 @@ async function withDoubledCoreCount<T>(construct: () => T | Promise<T>): Promise
 }
 
 /**
+ * The pool's threads wait on atomics between kernels; as referenced worker_threads they would keep Node alive
+ * after a script's last line. Unreferenced, they still run every kernel and end with the process.
+ */
+function releaseWorkers(module: EmscriptenModule): void {
+  const pthread = module.PThread as { runningWorkers: { unref(): void }[]; unusedWorkers: { unref(): void }[] };
+  for (const worker of [...pthread.runningWorkers, ...pthread.unusedWorkers]) worker.unref();
+}
+
+/**
  * Registers the threaded wasm backend as `wasm` and makes it current. Returns the threads XNNPACK runs with.
  * `threads` defaults to every logical core (the stock backend takes half).
  */
@@ -93,6 +102,7 @@ export async function startThreadedWasm(threads = os.cpus().length): Promise<num
   const ok = await tf.setBackend('wasm');
   if (!ok) throw new Error('the threaded wasm module loaded but the backend did not initialise');
   const backend = tf.backend() as unknown as { wasm: { tfjs: { getThreadsCount(): number } } };
+  releaseWorkers(module);
   return backend.wasm.tfjs.getThreadsCount();
 }
 

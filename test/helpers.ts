@@ -1,0 +1,52 @@
+import { tf, initBackend, type BackendName } from '../lib';
+
+/** Runs `fn` on a backend and returns its result as plain arrays (so it outlives the backend switch). */
+export async function on<T>(backend: BackendName, fn: () => T): Promise<T> {
+  await initBackend({ backend });
+  return fn();
+}
+
+/** Values of a tensor as a Float32Array, disposing it. */
+export function values(t: tf.Tensor): Float32Array {
+  const v = t.dataSync() as Float32Array;
+  t.dispose();
+  return Float32Array.from(v);
+}
+
+export function maxAbsDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {
+  if (a.length !== b.length) throw new Error(`length mismatch: ${a.length} vs ${b.length}`);
+  let m = 0;
+  for (let i = 0; i < a.length; i++) m = Math.max(m, Math.abs(a[i] - b[i]));
+  return m;
+}
+
+export function maxAbs(a: ArrayLike<number>): number {
+  let m = 0;
+  for (let i = 0; i < a.length; i++) m = Math.max(m, Math.abs(a[i]));
+  return m;
+}
+
+/** Deterministic pseudo-random values in [-1, 1) (tests must not depend on a backend's RNG). */
+export function seeded(n: number, seed: number): Float32Array {
+  const out = new Float32Array(n);
+  let s = seed >>> 0 || 1;
+  for (let i = 0; i < n; i++) {
+    s ^= s << 13;
+    s >>>= 0;
+    s ^= s >>> 17;
+    s ^= s << 5;
+    s >>>= 0;
+    out[i] = (s / 2 ** 32) * 2 - 1;
+  }
+  return out;
+}
+
+/** Whether a WebGPU adapter exists here; the reason when not, for tests that must say why they did not run. */
+export async function webgpuAvailable(): Promise<{ ok: boolean; why: string }> {
+  try {
+    await initBackend({ backend: 'webgpu' });
+    return { ok: true, why: '' };
+  } catch (e) {
+    return { ok: false, why: (e as Error).message };
+  }
+}

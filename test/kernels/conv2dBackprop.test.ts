@@ -1,0 +1,102 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { tf } from '../../lib';
+import { maxAbs, maxAbsDiff, on, seeded, values } from '../helpers';
+
+/**
+ * The wasm Conv2DBackpropFilter (missing in TF.js) and Conv2DBackpropInput (replaced by phase convolutions)
+ * against the cpu backend's reference kernels, over strides, paddings, kernel sizes and odd shapes.
+ */
+interface Case {
+  n: number;
+  h: number;
+  w: number;
+  ci: number;
+  co: number;
+  k: number;
+  kw?: number;
+  stride: number | [number, number];
+  pad: 'same' | 'valid';
+}
+
+const cases: Case[] = [];
+for (const stride of [1, 2, 3] as const) {
+  for (const k of [1, 2, 3, 4, 5]) {
+    for (const pad of ['same', 'valid'] as const) {
+      if (pad === 'valid' && k > 5) continue;
+      cases.push({ n: 2, h: 7 + stride, w: 9, ci: 3, co: 5, k, stride, pad });
+    }
+  }
+}
+cases.push({ n: 3, h: 8, w: 8, ci: 16, co: 8, k: 4, stride: 2, pad: 'same' });
+cases.push({ n: 1, h: 11, w: 6, ci: 4, co: 7, k: 3, kw: 2, stride: [2, 1], pad: 'same' });
+cases.push({ n: 2, h: 13, w: 10, ci: 5, co: 3, k: 5, kw: 3, stride: [3, 2], pad: 'valid' });
+
+function run(c: Case, seed: number) {
+  const kw = c.kw ?? c.k;
+  const x = tf.tensor4d(seeded(c.n * c.h * c.w * c.ci, seed), [c.n, c.h, c.w, c.ci]);
+  const filter = tf.tensor4d(seeded(c.k * kw * c.ci * c.co, seed + 1), [c.k, kw, c.ci, c.co]);
+  const y = tf.conv2d(x, filter, c.stride, c.pad);
+  const dy = tf.tensor4d(seeded(y.size, seed + 2), y.shape);
+  const gradFilter = values(
+    tf.engine().runKernel('Conv2DBackpropFilter', { x, dy }, {
+      strides: c.stride,
+      pad: c.pad,
+      dataFormat: 'NHWC',
+      dimRoundingMode: undefined,
+      filterShape: filter.shape,
+    } as never) as tf.Tensor,
+  );
+  const gradInput = values(tf.conv2dTranspose(dy, filter, x.shape, c.stride, c.pad));
+  tf.dispose([x, filter, y, dy]);
+  return { gradFilter, gradInput };
+}
+
+test('wasm conv2d backprop kernels match cpu across strides 1-3, same/valid, kernels 1-5, odd sizes', async () => {
+  let worst = 0;
+  for (const [i, c] of cases.entries()) {
+    const ref = await on('cpu', () => run(c, 100 + i));
+    const got = await on('wasm', () => run(c, 100 + i));
+    const scale = Math.max(1, maxAbs(ref.gradFilter), maxAbs(ref.gradInput));
+    const errFilter = maxAbsDiff(got.gradFilter, ref.gradFilter);
+    const errInput = maxAbsDiff(got.gradInput, ref.gradInput);
+    worst = Math.max(worst, errFilter / scale, errInput / scale);
+    assert.ok(errFilter <= 1e-4 * scale, `dW mismatch ${errFilter} for ${JSON.stringify(c)}`);
+    assert.ok(errInput <= 1e-4 * scale, `dx mismatch ${errInput} for ${JSON.stringify(c)}`);
+  }
+  console.log(`# ${cases.length} conv shapes, worst relative max-abs error ${worst.toExponential(2)}`);
+});
+
+test('gradients of conv2d through tf.grads agree between wasm and cpu', async () => {
+  const f = () => {
+    const x = tf.tensor4d(seeded(2 * 9 * 9 * 3, 7), [2, 9, 9, 3]);
+    const w = tf.tensor4d(seeded(4 * 4 * 3 * 6, 8), [4, 4, 3, 6]);
+    const [gx, gw] = tf.grads((a: tf.Tensor, b: tf.Tensor) => tf.conv2d(a as tf.Tensor4D, b as tf.Tensor4D, 2, 'same').square().sum())([x, w]);
+    tf.dispose([x, w]);
+    return { gx: values(gx), gw: values(gw) };
+  };
+  const ref = await on('cpu', f);
+  const got = await on('wasm', f);
+  assert.ok(maxAbsDiff(got.gx, ref.gx) <= 1e-4 * Math.max(1, maxAbs(ref.gx)));
+  assert.ok(maxAbsDiff(got.gw, ref.gw) <= 1e-4 * Math.max(1, maxAbs(ref.gw)));
+});
+
+test('composite wasm kernels leave no tensors or backend buffers behind', async () => {
+  await on('wasm', () => undefined);
+  const x = tf.tensor4d(seeded(2 * 8 * 8 * 4, 3), [2, 8, 8, 4]);
+  const w = tf.tensor4d(seeded(3 * 3 * 4 * 5, 4), [3, 3, 4, 5]);
+  const dataIds = () => tf.engine().backend.numDataIds();
+  const step = () => {
+    tf.tidy(() => {
+      tf.grads((a: tf.Tensor, b: tf.Tensor) => tf.conv2d(a as tf.Tensor4D, b as tf.Tensor4D, 2, 'same').sum())([x, w]);
+      tf.conv2dTranspose(x, tf.ones([3, 3, 6, 4]) as tf.Tensor4D, [2, 16, 16, 6], 2, 'same');
+      tf.matMul(tf.ones([3, 4]), tf.ones([5, 4]), false, true);
+    });
+  };
+  step();
+  const before = { tensors: tf.memory().numTensors, ids: dataIds() };
+  for (let i = 0; i < 3; i++) step();
+  assert.equal(tf.memory().numTensors, before.tensors);
+  assert.equal(dataIds(), before.ids);
+  tf.dispose([x, w]);
+});

@@ -1,0 +1,74 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { tf } from '../../lib';
+import { maxAbs, maxAbsDiff, on, seeded, values } from '../helpers';
+
+/** The wasm kernels this library adds or replaces, each against the cpu backend. */
+async function agree(name: string, f: () => Float32Array[], tol = 1e-5): Promise<void> {
+  const ref = await on('cpu', f);
+  const got = await on('wasm', f);
+  assert.equal(got.length, ref.length);
+  for (let i = 0; i < ref.length; i++) {
+    const err = maxAbsDiff(got[i], ref[i]);
+    assert.ok(err <= tol * Math.max(1, maxAbs(ref[i])), `${name}[${i}]: max abs error ${err}`);
+  }
+}
+
+test('gather gradient (UnsortedSegmentSum) on wasm matches cpu, repeated and unused ids included', () =>
+  agree('gather grad', () => {
+    const table = tf.tensor2d(seeded(10 * 6, 1), [10, 6]);
+    const ids = tf.tensor1d([3, 3, 0, 9, 3, 7], 'int32');
+    const g = tf.grad((t: tf.Tensor) => tf.gather(t, ids).mul(tf.tensor2d(seeded(36, 2), [6, 6])).sum())(table);
+    const direct = tf.unsortedSegmentSum(tf.tensor2d(seeded(12, 3), [4, 3]), tf.tensor1d([1, -1, 1, 5], 'int32'), 4);
+    const out = [values(g), values(direct)];
+    tf.dispose([table, ids]);
+    return out;
+  }));
+
+test('matMul with transposes and batches on wasm matches cpu', () =>
+  agree('matMul', () => {
+    const out: Float32Array[] = [];
+    for (const [ta, tb] of [[false, false], [true, false], [false, true], [true, true]] as const) {
+      const a = tf.tensor2d(seeded(7 * 5, 4), ta ? [5, 7] : [7, 5]);
+      const b = tf.tensor2d(seeded(5 * 3, 5), tb ? [3, 5] : [5, 3]);
+      out.push(values(tf.matMul(a, b, ta, tb)));
+      const a3 = tf.tensor3d(seeded(4 * 7 * 5, 6), ta ? [4, 5, 7] : [4, 7, 5]);
+      const b3 = tf.tensor3d(seeded(4 * 5 * 3, 7), tb ? [4, 3, 5] : [4, 5, 3]);
+      out.push(values(tf.matMul(a3, b3, ta, tb)));
+      const b1 = tf.tensor3d(seeded(5 * 3, 8), tb ? [1, 3, 5] : [1, 5, 3]);
+      out.push(values(tf.matMul(a3, b1, ta, tb)));
+      tf.dispose([a, b, a3, b3, b1]);
+    }
+    return out;
+  }));
+
+test('dense-layer gradients (transposed products) on wasm match cpu', () =>
+  agree('dense grads', () => {
+    const x = tf.tensor2d(seeded(16 * 12, 9), [16, 12]);
+    const w = tf.tensor2d(seeded(12 * 8, 10), [12, 8]);
+    const [gx, gw] = tf.grads((a: tf.Tensor, b: tf.Tensor) => tf.matMul(a as tf.Tensor2D, b as tf.Tensor2D).tanh().sum())([x, w]);
+    tf.dispose([x, w]);
+    return [values(gx), values(gw)];
+  }));
+
+test('tile on wasm matches cpu for ranks 1-5, float and int', () =>
+  agree('tile', () => {
+    const out: Float32Array[] = [];
+    const shapes: [number[], number[]][] = [
+      [[5], [3]],
+      [[2, 3], [1, 4]],
+      [[2, 1, 3], [3, 5, 1]],
+      [[1, 2, 2, 3], [2, 1, 3, 2]],
+      [[2, 1, 2, 1, 2], [1, 2, 1, 3, 2]],
+    ];
+    for (const [i, [shape, reps]] of shapes.entries()) {
+      const n = shape.reduce((a, b) => a * b, 1);
+      const x = tf.tensor(seeded(n, 20 + i), shape);
+      out.push(values(tf.tile(x, reps)));
+      const xi = tf.tensor(Int32Array.from(seeded(n, 30 + i), (v) => Math.round(v * 100)), shape, 'int32');
+      out.push(Float32Array.from(values(tf.tile(xi, reps))));
+      x.dispose();
+      xi.dispose();
+    }
+    return out;
+  }, 0));
