@@ -1,10 +1,12 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { KernelConfig } from '@tensorflow/tfjs-core';
 import { registerConv2dBackpropFilterGrad } from './conv2dBackpropFilterGrad';
+import { registerLeakyReluGrad } from './leakyReluGrad';
 import { registerZeroGradients } from './zeroGradients';
 import { makeBatchMatMul } from './wasm/batchMatMul';
 import { conv2DBackpropFilterConfig } from './wasm/conv2dBackpropFilter';
 import { conv2DBackpropInputConfig } from './wasm/conv2dBackpropInput';
+import { makeMean, makeSum } from './wasm/reduceLeadingAxes';
 import { tileConfig } from './wasm/tile';
 import { unsortedSegmentSumConfig } from './wasm/unsortedSegmentSum';
 
@@ -15,8 +17,16 @@ const WASM_MISSING: KernelConfig[] = [conv2DBackpropFilterConfig, unsortedSegmen
 
 /** Stock kernels we replace with faster ones (the stock one stays reachable as a fallback). */
 function wasmReplacements(): KernelConfig[] {
-  const stockMatMul = tf.getKernel('BatchMatMul', 'wasm');
-  return [conv2DBackpropInputConfig, tileConfig, ...(stockMatMul ? [makeBatchMatMul(stockMatMul.kernelFunc)] : [])];
+  const wrapped: [string, (stock: tf.KernelFunc) => KernelConfig][] = [
+    ['BatchMatMul', makeBatchMatMul],
+    ['Sum', makeSum],
+    ['Mean', makeMean],
+  ];
+  const wrappers = wrapped.flatMap(([name, make]) => {
+    const stock = tf.getKernel(name, 'wasm');
+    return stock ? [make(stock.kernelFunc)] : [];
+  });
+  return [conv2DBackpropInputConfig, tileConfig, ...wrappers];
 }
 
 let gradientPatches: string[] | null = null;
@@ -27,7 +37,11 @@ const backendPatches = new Map<string, string[]>();
  * and the fast ones. Idempotent. Returns what is patched for this backend, for the backend report.
  */
 export function registerGanKernels(backendName: string): string[] {
-  gradientPatches ??= [...registerZeroGradients().map((k) => `${k} zero gradient`), ...registerConv2dBackpropFilterGrad()];
+  gradientPatches ??= [
+    ...registerZeroGradients().map((k) => `${k} zero gradient`),
+    ...registerConv2dBackpropFilterGrad(),
+    ...registerLeakyReluGrad(),
+  ];
   let patches = backendPatches.get(backendName);
   if (patches == null) {
     patches = backendName === 'wasm' ? patchWasm() : [];

@@ -21,9 +21,9 @@ function penalty(conv: tf.Tensor, dense: tf.Tensor, x: tf.Tensor): tf.Scalar {
 
 function check(): { analytic: number[]; numeric: number[]; skipped: number } {
   return tf.tidy(() => {
-    const x = tf.tensor(seeded(X_SHAPE.reduce((a, b) => a * b), 11), [...X_SHAPE]);
-    const conv0 = seeded(W_SHAPES.conv.reduce((a, b) => a * b), 12);
-    const dense0 = seeded(W_SHAPES.dense.reduce((a, b) => a * b), 13);
+    const x = tf.tensor(seeded(X_SHAPE.reduce((a: number, b: number) => a * b, 1), 11), [...X_SHAPE]);
+    const conv0 = seeded(W_SHAPES.conv.reduce((a: number, b: number) => a * b, 1), 12);
+    const dense0 = seeded(W_SHAPES.dense.reduce((a: number, b: number) => a * b, 1), 13);
     const make = (v: Float32Array, shape: readonly number[]) => tf.tensor(v, [...shape]);
     const [gConv, gDense] = tf.grads((c: tf.Tensor, d: tf.Tensor) => penalty(c, d, x))([
       make(conv0, W_SHAPES.conv),

@@ -72,3 +72,20 @@ test('tile on wasm matches cpu for ranks 1-5, float and int', () =>
     }
     return out;
   }, 0));
+
+test('sum and mean over leading axes (bias gradients, batch-norm statistics) on wasm match cpu', () =>
+  agree('reduce', () => {
+    const x = tf.tensor4d(seeded(4 * 5 * 3 * 6, 40), [4, 5, 3, 6]);
+    const out = [
+      values(tf.sum(x, [0, 1, 2])),
+      values(tf.mean(x, [0, 1, 2])),
+      values(tf.sum(x, [0, 1], true)),
+      values(tf.mean(x, 0)),
+      values(tf.sum(x)),
+      values(tf.mean(x)),
+      values(tf.sum(x, [1, 2])),
+      values(tf.moments(x, [0, 1, 2]).variance),
+    ];
+    x.dispose();
+    return out;
+  }));

@@ -1,3 +1,4 @@
+import { broadcast_util } from '@tensorflow/tfjs-core';
 import type { BatchMatMulAttrs, KernelConfig, KernelFunc, TensorInfo } from '@tensorflow/tfjs-core';
 import { composite, type WasmBackend } from './compose';
 
@@ -11,27 +12,43 @@ export function makeBatchMatMul(stock: KernelFunc): KernelConfig {
     const { inputs, backend, attrs } = args;
     const { a, b } = inputs;
     const { transposeA, transposeB } = attrs;
-    if (a.dtype !== 'float32' || b.dtype !== 'float32' || a.shape.length !== 3 || b.shape.length !== 3) {
+    const size = (dims: number[]) => dims.reduce((p, d) => p * d, 1);
+    const outerA = a.shape.slice(0, -2);
+    const outerB = b.shape.slice(0, -2);
+    const batchA = size(outerA);
+    const batchB = size(outerB);
+    const plainSingle = !transposeA && !transposeB && batchA === 1 && batchB === 1;
+    // Batch broadcasting other than "one side has a single matrix" stays with the stock kernel.
+    const sameOuter = outerA.length === outerB.length && outerA.every((d, i) => d === outerB[i]);
+    if (a.dtype !== 'float32' || b.dtype !== 'float32' || plainSingle || !(sameOuter || batchA === 1 || batchB === 1)) {
       return stock(args as never) as TensorInfo;
     }
-    const batchA = a.shape[0];
-    const batchB = b.shape[0];
-    if (!transposeA && !transposeB && batchA === 1 && batchB === 1) return stock(args as never) as TensorInfo;
+    const [ra, ca] = a.shape.slice(-2);
+    const [rb, cb] = b.shape.slice(-2);
+    const m = transposeA ? ca : ra;
+    const k = transposeA ? ra : ca;
+    const n = transposeB ? rb : cb;
+    const outShape = [...broadcast_util.assertAndGetBroadcastShape(outerA, outerB), m, n];
     return composite(backend, (s) => {
       const plain = { transposeA: false, transposeB: false };
-      const at = transposeA ? s.run('Transpose', { x: a }, { perm: [0, 2, 1] }) : a;
-      const bt = transposeB ? s.run('Transpose', { x: b }, { perm: [0, 2, 1] }) : b;
+      const a3 = s.run('Reshape', { x: a }, { shape: [batchA, ra, ca] });
+      const b3 = s.run('Reshape', { x: b }, { shape: [batchB, rb, cb] });
+      const at = transposeA ? s.run('Transpose', { x: a3 }, { perm: [0, 2, 1] }) : a3;
+      const bt = transposeB ? s.run('Transpose', { x: b3 }, { perm: [0, 2, 1] }) : b3;
       const batch = Math.max(batchA, batchB);
-      if (batch === 1) return s.run('BatchMatMul', { a: at, b: bt }, plain);
-      const [, m, k] = at.shape;
-      const nCols = bt.shape[2];
-      const products: TensorInfo[] = [];
-      for (let i = 0; i < batch; i++) {
-        const ai = batchA === 1 ? at : s.run('Slice', { x: at }, { begin: [i, 0, 0], size: [1, m, k] });
-        const bi = batchB === 1 ? bt : s.run('Slice', { x: bt }, { begin: [i, 0, 0], size: [1, k, nCols] });
-        products.push(s.run('BatchMatMul', { a: ai, b: bi }, plain));
+      let product: TensorInfo;
+      if (batch === 1) {
+        product = s.run('BatchMatMul', { a: at, b: bt }, plain);
+      } else {
+        const parts: TensorInfo[] = [];
+        for (let i = 0; i < batch; i++) {
+          const ai = batchA === 1 ? at : s.run('Slice', { x: at }, { begin: [i, 0, 0], size: [1, m, k] });
+          const bi = batchB === 1 ? bt : s.run('Slice', { x: bt }, { begin: [i, 0, 0], size: [1, k, n] });
+          parts.push(s.run('BatchMatMul', { a: ai, b: bi }, plain));
+        }
+        product = s.run('Concat', parts as unknown as { [name: string]: TensorInfo }, { axis: 0 });
       }
-      return s.run('Concat', products as unknown as { [name: string]: TensorInfo }, { axis: 0 });
+      return s.run('Reshape', { x: product }, { shape: outShape });
     });
   }
   return { kernelName: 'BatchMatMul', backendName: 'wasm', kernelFunc: batchMatMul as unknown as KernelFunc };

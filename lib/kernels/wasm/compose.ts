@@ -6,6 +6,8 @@ export interface WasmBackend {
   makeOutput(shape: number[], dtype: tf.DataType): TensorInfo;
   typedArrayFromHeap(t: TensorInfo): Float32Array | Int32Array | Uint8Array;
   disposeData(dataId: object): boolean;
+  wasm: { HEAPF32: Float32Array };
+  dataIdMap: { get(dataId: object): { memoryOffset: number } };
 }
 
 /**
@@ -42,6 +44,19 @@ export class KernelScope {
   /** A float32 view on the wasm heap; re-take it after any allocation (the heap may grow and move). */
   f32(t: TensorInfo): Float32Array {
     return this.backend.typedArrayFromHeap(t) as Float32Array;
+  }
+
+  /**
+   * The whole heap as one Float32Array, with `at(t)` giving a tensor's first element in it. Loops over this one
+   * view stay monomorphic, and `copyWithin` moves data between tensors without making a view per copy.
+   * Re-take it after any allocation.
+   */
+  heap(): Float32Array {
+    return this.backend.wasm.HEAPF32;
+  }
+
+  at(t: TensorInfo): number {
+    return this.backend.dataIdMap.get(t.dataId).memoryOffset >>> 2;
   }
 
   dispose(): void {

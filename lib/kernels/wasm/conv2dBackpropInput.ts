@@ -30,16 +30,17 @@ function phase(r: number, pad: number, stride: number, kernel: number, size: num
 function subFilter(s: KernelScope, filter: TensorInfo, ph: Phase, pw: Phase, sh: number, sw: number): TensorInfo {
   const [, kw, ci, co] = filter.shape;
   const out = s.alloc([ph.taps, pw.taps, co, ci]);
-  const w = s.f32(filter);
-  const f = s.f32(out);
+  const heap = s.heap();
+  const w = s.at(filter);
+  const f = s.at(out);
   for (let mh = 0; mh < ph.taps; mh++) {
     const h = ph.k0 + sh * (ph.taps - 1 - mh);
     for (let mw = 0; mw < pw.taps; mw++) {
       const x = pw.k0 + sw * (pw.taps - 1 - mw);
-      const src = (h * kw + x) * ci * co;
-      const dst = (mh * pw.taps + mw) * co * ci;
+      const src = w + (h * kw + x) * ci * co;
+      const dst = f + (mh * pw.taps + mw) * co * ci;
       for (let i = 0; i < ci; i++) {
-        for (let o = 0; o < co; o++) f[dst + o * ci + i] = w[src + i * co + o];
+        for (let o = 0; o < co; o++) heap[dst + o * ci + i] = heap[src + i * co + o];
       }
     }
   }
@@ -101,17 +102,19 @@ function conv2DBackpropInput(args: {
     if (sh === 1 && sw === 1 && phases[0].out != null) return phases[0].out;
 
     const out = s.alloc([n, height, width, ci]);
-    const dst = s.f32(out);
-    if (phases.some((p) => p.out == null)) dst.fill(0);
-    for (const { rh, rw, ph, pw, out: src } of phases) {
-      if (src == null) continue;
-      const v = s.f32(src);
+    const heap = s.heap();
+    const dst = s.at(out);
+    if (phases.some((p) => p.out == null)) s.f32(out).fill(0);
+    for (const { rh, rw, ph, pw, out: phaseOut } of phases) {
+      if (phaseOut == null) continue;
+      const src = s.at(phaseOut);
       for (let b = 0; b < n; b++) {
         for (let q = 0; q < ph.count; q++) {
-          const srcRow = ((b * ph.count + q) * pw.count) * ci;
-          const dstRow = ((b * height + q * sh + rh) * width + rw) * ci;
+          const srcRow = src + (b * ph.count + q) * pw.count * ci;
+          const dstRow = dst + ((b * height + q * sh + rh) * width + rw) * ci;
           for (let p = 0; p < pw.count; p++) {
-            dst.set(v.subarray(srcRow + p * ci, srcRow + (p + 1) * ci), dstRow + p * sw * ci);
+            const from = srcRow + p * ci;
+            heap.copyWithin(dstRow + p * sw * ci, from, from + ci);
           }
         }
       }

@@ -1,0 +1,125 @@
+import * as tf from '@tensorflow/tfjs';
+import { Module, SeedStream } from './module';
+
+/** How weights start: DCGAN's N(0, 0.02) is the default of the DCGAN paper; `he` and `xavier` scale by fan-in. */
+export type WeightInit = { kind: 'normal'; std: number } | { kind: 'xavier' } | { kind: 'he' };
+
+function initWeight(shape: number[], fanIn: number, fanOut: number, init: WeightInit, seed: number): tf.Tensor {
+  const std =
+    init.kind === 'normal' ? init.std : init.kind === 'xavier' ? Math.sqrt(2 / (fanIn + fanOut)) : Math.sqrt(2 / fanIn);
+  return tf.randomNormal(shape, 0, std, 'float32', seed);
+}
+
+export interface LinearConfig {
+  inFeatures: number;
+  outFeatures: number;
+  bias?: boolean;
+  init?: WeightInit;
+  seed?: number;
+}
+
+/** y = x W + b, with W stored [in, out] as TF.js's matMul wants it. */
+export class Linear extends Module {
+  readonly weight: tf.Variable;
+  readonly bias: tf.Variable | null;
+  constructor(cfg: LinearConfig) {
+    super();
+    const seeds = new SeedStream(cfg.seed ?? 1);
+    const init = cfg.init ?? { kind: 'normal', std: 0.02 };
+    this.weight = this.param('weight', initWeight([cfg.inFeatures, cfg.outFeatures], cfg.inFeatures, cfg.outFeatures, init, seeds.take()));
+    this.bias = cfg.bias === false ? null : this.param('bias', tf.zeros([cfg.outFeatures]));
+  }
+  apply(x: tf.Tensor2D): tf.Tensor2D {
+    const y: tf.Tensor2D = tf.matMul(x, this.weight as tf.Tensor2D);
+    return this.bias ? (tf.add(y, this.bias) as tf.Tensor2D) : y;
+  }
+}
+
+export interface ConvConfig {
+  inChannels: number;
+  outChannels: number;
+  kernel: number;
+  stride?: number;
+  pad?: 'same' | 'valid';
+  bias?: boolean;
+  init?: WeightInit;
+  seed?: number;
+}
+
+/** 2-D convolution, NHWC, filter [k, k, in, out]. */
+export class Conv2d extends Module {
+  readonly weight: tf.Variable;
+  readonly bias: tf.Variable | null;
+  constructor(readonly cfg: ConvConfig) {
+    super();
+    const seeds = new SeedStream(cfg.seed ?? 1);
+    const { kernel: k, inChannels: ci, outChannels: co } = cfg;
+    this.weight = this.param('weight', initWeight([k, k, ci, co], k * k * ci, k * k * co, cfg.init ?? { kind: 'normal', std: 0.02 }, seeds.take()));
+    this.bias = cfg.bias === false ? null : this.param('bias', tf.zeros([co]));
+  }
+  apply(x: tf.Tensor4D): tf.Tensor4D {
+    const y = tf.conv2d(x, this.weight as tf.Tensor4D, this.cfg.stride ?? 1, this.cfg.pad ?? 'same');
+    return this.bias ? tf.add(y, this.bias) : y;
+  }
+}
+
+/** Transposed convolution (the gradient of a strided conv), upsampling by `stride`; filter [k, k, out, in]. */
+export class ConvTranspose2d extends Module {
+  readonly weight: tf.Variable;
+  readonly bias: tf.Variable | null;
+  constructor(readonly cfg: ConvConfig) {
+    super();
+    const seeds = new SeedStream(cfg.seed ?? 1);
+    const { kernel: k, inChannels: ci, outChannels: co } = cfg;
+    this.weight = this.param('weight', initWeight([k, k, co, ci], k * k * ci, k * k * co, cfg.init ?? { kind: 'normal', std: 0.02 }, seeds.take()));
+    this.bias = cfg.bias === false ? null : this.param('bias', tf.zeros([co]));
+  }
+  apply(x: tf.Tensor4D): tf.Tensor4D {
+    const s = this.cfg.stride ?? 2;
+    const [n, h, w] = x.shape;
+    const pad = this.cfg.pad ?? 'same';
+    const k = this.cfg.kernel;
+    const out: [number, number, number, number] =
+      pad === 'same' ? [n, h * s, w * s, this.cfg.outChannels] : [n, (h - 1) * s + k, (w - 1) * s + k, this.cfg.outChannels];
+    const y = tf.conv2dTranspose(x, this.weight as tf.Tensor4D, out, s, pad);
+    return this.bias ? tf.add(y, this.bias) : y;
+  }
+}
+
+export interface BatchNormConfig {
+  channels: number;
+  momentum?: number;
+  epsilon?: number;
+}
+
+/**
+ * Batch norm over all axes but the last. Training uses the batch's statistics (gradients flow through them)
+ * and moves the running estimates, kept as buffers, toward them; evaluation uses the running estimates.
+ */
+export class BatchNorm extends Module {
+  readonly gamma: tf.Variable;
+  readonly beta: tf.Variable;
+  readonly runningMean: tf.Variable;
+  readonly runningVar: tf.Variable;
+  constructor(readonly cfg: BatchNormConfig) {
+    super();
+    this.gamma = this.param('weight', tf.ones([cfg.channels]));
+    this.beta = this.param('bias', tf.zeros([cfg.channels]));
+    this.runningMean = this.buffer('running_mean', tf.zeros([cfg.channels]));
+    this.runningVar = this.buffer('running_var', tf.ones([cfg.channels]));
+  }
+  apply<T extends tf.Tensor>(x: T): T {
+    const eps = this.cfg.epsilon ?? 1e-5;
+    if (!this.training) return tf.batchNorm(x, this.runningMean, this.runningVar, this.beta, this.gamma, eps) as T;
+    const axes = x.shape.slice(0, -1).map((_, i) => i);
+    const { mean, variance } = tf.moments(x, axes);
+    const m = this.cfg.momentum ?? 0.1;
+    const count = x.size / x.shape[x.shape.length - 1];
+    // Running variance is the unbiased estimate, as in PyTorch, so checkpoints carry the same numbers.
+    tf.tidy(() => {
+      this.runningMean.assign(tf.add(tf.mul(this.runningMean, 1 - m), tf.mul(mean, m)));
+      this.runningVar.assign(tf.add(tf.mul(this.runningVar, 1 - m), tf.mul(variance, (m * count) / Math.max(count - 1, 1))));
+    });
+    return tf.batchNorm(x, mean, variance, this.beta, this.gamma, eps) as T;
+  }
+}
