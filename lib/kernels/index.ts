@@ -8,6 +8,7 @@ import { conv2DBackpropFilterConfig } from './wasm/conv2dBackpropFilter';
 import { conv2DBackpropInputConfig } from './wasm/conv2dBackpropInput';
 import { makeMean, makeSum } from './wasm/reduceLeadingAxes';
 import { tileConfig } from './wasm/tile';
+import { makeFusedBatchNorm, makeLeakyRelu } from './wasm/xnnElementwise';
 import { unsortedSegmentSumConfig } from './wasm/unsortedSegmentSum';
 
 export { registerZeroGradients } from './zeroGradients';
@@ -21,6 +22,8 @@ function wasmReplacements(): KernelConfig[] {
     ['BatchMatMul', makeBatchMatMul],
     ['Sum', makeSum],
     ['Mean', makeMean],
+    ['LeakyRelu', makeLeakyRelu],
+    ['FusedBatchNorm', makeFusedBatchNorm],
   ];
   const wrappers = wrapped.flatMap(([name, make]) => {
     const stock = tf.getKernel(name, 'wasm');

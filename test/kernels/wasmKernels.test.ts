@@ -89,3 +89,27 @@ test('sum and mean over leading axes (bias gradients, batch-norm statistics) on 
     x.dispose();
     return out;
   }));
+
+test('leakyRelu (as PReLU) and batch norm (as a depthwise 1x1 conv) on wasm match cpu, with gradients', () =>
+  agree('elementwise', () => {
+    const x = tf.tensor4d(seeded(3 * 4 * 5 * 6, 50), [3, 4, 5, 6]);
+    const mean = tf.tensor1d(seeded(6, 51));
+    const variance = tf.tensor1d(seeded(6, 52).map((v) => v * v + 0.1));
+    const offset = tf.tensor1d(seeded(6, 53));
+    const scale = tf.tensor1d(seeded(6, 54));
+    const out = [
+      values(tf.leakyRelu(x, 0.2)),
+      values(tf.leakyRelu(tf.tensor1d([-2, -0.5, 0, 0.5, 2]), 0.1)),
+      values(tf.batchNorm(x, mean, variance, offset, scale, 1e-3)),
+      values(tf.batchNorm(x, mean, variance, undefined, undefined, 1e-3)),
+      values(tf.grad((t: tf.Tensor) => tf.leakyRelu(t, 0.2).square().sum())(x)),
+      values(
+        tf.grad((t: tf.Tensor) => {
+          const m = tf.moments(t, [0, 1, 2]);
+          return tf.batchNorm(t, m.mean, m.variance, offset, scale, 1e-5).mul(t).sum();
+        })(x),
+      ),
+    ];
+    tf.dispose([x, mean, variance, offset, scale]);
+    return out;
+  }, 2e-5));

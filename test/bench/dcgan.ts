@@ -1,0 +1,176 @@
+/**
+ * `npm run bench`: DCGAN 32×32 training steps (batch 64, G 1.21M / D 0.96M parameters, Adam, non-saturating loss)
+ * on every backend that starts here, each in its own process, and the same model in PyTorch where Debian's
+ * python3-torch is installed. Prints a table, then as the last line one JSON object with the figures.
+ */
+import { spawnSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { BACKEND_NAMES, type BackendName, describeBackend, initBackend, tf } from '../../lib';
+import { DcganDiscriminator, DcganGenerator } from '../../lib/models/dcgan';
+import { ganStep } from '../../lib/train/simpleStep';
+import { profileKernels } from '../../lib/backend/profile';
+
+interface RunResult {
+  backend: BackendName;
+  label: string;
+  batch: number;
+  ch: number;
+  threads?: number;
+  device: string;
+  ms_per_step: number;
+  ms_min: number;
+  tensors_after_step2: number;
+  tensors_after_last: number;
+  top_kernels?: { kernel: string; ms: number }[];
+  error?: string;
+}
+
+interface RunOptions {
+  backend: BackendName;
+  label: string;
+  batch: number;
+  ch: number;
+  steps: number;
+  threads?: number;
+}
+
+/** One configuration, in this process: warm up two steps, then time `steps` more. */
+async function run(o: RunOptions): Promise<RunResult> {
+  const info = await initBackend({ backend: o.backend, threads: o.threads });
+  const cfg = { zDim: 128, ch: o.ch, resolution: 32, channels: 3, seed: 1 };
+  const g = new DcganGenerator(cfg);
+  const d = new DcganDiscriminator(cfg);
+  const gOptimizer = tf.train.adam(2e-4, 0.5, 0.999);
+  const dOptimizer = tf.train.adam(2e-4, 0.5, 0.999);
+  const real = tf.randomUniform([o.batch, 32, 32, 3], -1, 1, 'float32', 7);
+  const step = (i: number) => ganStep({ g, d, gOptimizer, dOptimizer, real, seed: i });
+  step(0);
+  step(1);
+  const afterStep2 = tf.memory().numTensors;
+  const times: number[] = [];
+  for (let i = 0; i < o.steps; i++) {
+    const t0 = performance.now();
+    step(2 + i);
+    times.push(performance.now() - t0);
+  }
+  const afterLast = tf.memory().numTensors;
+  const top = o.backend === 'wasm' || o.backend === 'cpu' ? profileKernels(() => step(99)).slice(0, 6) : undefined;
+  return {
+    backend: o.backend,
+    label: o.label,
+    batch: o.batch,
+    ch: o.ch,
+    threads: info.threads,
+    device: describeBackend(info).split('\n')[1].replace(/^device\s+/, ''),
+    ms_per_step: round(times.reduce((a, b) => a + b, 0) / times.length),
+    ms_min: round(Math.min(...times)),
+    tensors_after_step2: afterStep2,
+    tensors_after_last: afterLast,
+    top_kernels: top?.map((k) => ({ kernel: k.kernel, ms: round(k.ms) })),
+  };
+}
+
+const round = (x: number) => Math.round(x * 10) / 10;
+
+/** Runs one configuration in a child process, so each backend starts fresh (wasm threads are fixed at start). */
+function child(o: RunOptions): RunResult {
+  const r = spawnSync(process.execPath, [__filename, '--child', JSON.stringify(o)], { encoding: 'utf8', timeout: 20 * 60_000 });
+  const last = r.stdout.trim().split('\n').pop() ?? '';
+  try {
+    const parsed = JSON.parse(last) as RunResult;
+    return parsed.error ? { ...parsed, device: '', ms_per_step: NaN, ms_min: NaN, tensors_after_step2: NaN, tensors_after_last: NaN } : parsed;
+  } catch {
+    const why = (r.stderr || r.stdout || String(r.error ?? '')).trim().split('\n').slice(-3).join(' ');
+    return { ...o, device: '', ms_per_step: NaN, ms_min: NaN, tensors_after_step2: NaN, tensors_after_last: NaN, error: why || `exit ${r.status}` };
+  }
+}
+
+/** Debian's python3-torch, at its best: OpenBLAS single-threaded, two intra-op threads (see the issue). */
+function torchPeer(steps: number): { ms_per_step: number; torch: string; note?: string } | { error: string } {
+  const python = fs.existsSync('/usr/bin/python3') ? '/usr/bin/python3' : 'python3';
+  const probe = spawnSync(python, ['-c', 'import torch'], { encoding: 'utf8' });
+  if (probe.status !== 0) return { error: 'python3-torch is not installed (apt-get install python3-torch libopenblas0-pthread)' };
+  const script = path.join(__dirname, '..', '..', '..', 'test', 'bench', 'dcgan_torch.py');
+  const r = spawnSync(python, [script, String(steps)], {
+    encoding: 'utf8',
+    env: { ...process.env, OPENBLAS_NUM_THREADS: '1', TORCH_THREADS: '2' },
+    timeout: 10 * 60_000,
+  });
+  try {
+    const out = JSON.parse(r.stdout.trim().split('\n').pop() ?? '');
+    const openblas = fs.existsSync('/usr/lib/x86_64-linux-gnu/openblas-pthread');
+    return { ...out, note: openblas ? undefined : 'libopenblas0-pthread missing: torch links the reference BLAS (~6x slower)' };
+  } catch {
+    return { error: (r.stderr || 'torch peer failed').trim().split('\n').slice(-2).join(' ') };
+  }
+}
+
+async function main(): Promise<void> {
+  const args = process.argv.slice(2);
+  if (args[0] === '--child') {
+    const o = JSON.parse(args[1]) as RunOptions;
+    try {
+      console.log(JSON.stringify(await run(o)));
+    } catch (e) {
+      console.log(JSON.stringify({ ...o, error: (e as Error).message }));
+    }
+    process.exit(0);
+  }
+  const steps = Number(process.env.BENCH_STEPS ?? 5);
+  const only = process.env.GAN_BACKEND ? [process.env.GAN_BACKEND as BackendName] : BACKEND_NAMES;
+  const configs: RunOptions[] = [];
+  for (const backend of only) {
+    if (backend === 'cpu') {
+      // The stock cpu backend takes ~1,000 s per full step: only a tiny shape, reported apart.
+      configs.push({ backend, label: 'cpu (tiny: batch 2, ch 4)', batch: 2, ch: 4, steps: 2 });
+    } else {
+      configs.push({ backend, label: backend, batch: 64, ch: 32, steps });
+      if (backend === 'wasm') configs.push({ backend, label: 'wasm (1 thread)', batch: 64, ch: 32, steps: Math.min(steps, 3), threads: 1 });
+    }
+  }
+  const results = configs.map(child);
+  const torch = torchPeer(steps);
+
+  console.log('\nDCGAN 32x32 training step (D step on real+fake, then G step), batch 64 unless noted\n');
+  console.log(`${'backend'.padEnd(28)}${'ms/step'.padStart(10)}${'min'.padStart(10)}${'tensors@2'.padStart(11)}${'@last'.padStart(8)}  device`);
+  for (const r of results) {
+    if (r.error) {
+      console.log(`${r.label.padEnd(28)}${'-'.padStart(10)}  not run: ${r.error}`);
+      continue;
+    }
+    console.log(
+      `${r.label.padEnd(28)}${r.ms_per_step.toFixed(1).padStart(10)}${r.ms_min.toFixed(1).padStart(10)}${String(r.tensors_after_step2).padStart(11)}${String(r.tensors_after_last).padStart(8)}  ${r.device}${r.threads ? `, ${r.threads} threads` : ''}`,
+    );
+    if (r.top_kernels) console.log(`${''.padEnd(28)}top kernels: ${r.top_kernels.map((k) => `${k.kernel} ${k.ms} ms`).join(', ')}`);
+  }
+  const torchMs = 'ms_per_step' in torch ? torch.ms_per_step : null;
+  console.log(`${'pytorch (cpu, 2 threads)'.padEnd(28)}${torchMs == null ? '-'.padStart(10) + '  not run: ' + (torch as { error: string }).error : torchMs.toFixed(1).padStart(10) + `  torch ${(torch as { torch: string }).torch}`}`);
+  if ('note' in torch && torch.note) console.log(`  note: ${torch.note}`);
+
+  const full = results.filter((r) => !r.error && r.batch === 64 && r.threads !== 1);
+  const best = full.sort((a, b) => a.ms_per_step - b.ms_per_step)[0];
+  const leaks = results.filter((r) => !r.error && r.tensors_after_last !== r.tensors_after_step2);
+  if (leaks.length) console.log(`LEAK: live tensors grew on ${leaks.map((r) => r.label).join(', ')}`);
+  const summary = {
+    model: 'dcgan32',
+    batch: 64,
+    results: Object.fromEntries(
+      results
+        .filter((r) => !r.error)
+        .map((r) => [
+          r.threads === 1 && r.backend === 'wasm' ? 'wasm_1thread' : r.backend,
+          { ms_per_step: r.ms_per_step, batch: r.batch, tensors_after_step2: r.tensors_after_step2, tensors_after_last: r.tensors_after_last },
+        ]),
+    ),
+    torch_ms_per_step: torchMs,
+    best_backend: best?.backend ?? null,
+    ratio_vs_torch: best && torchMs ? Math.round((best.ms_per_step / torchMs) * 100) / 100 : null,
+  };
+  console.log(JSON.stringify(summary));
+}
+
+main().catch((e) => {
+  console.error(e);
+  process.exit(1);
+});
