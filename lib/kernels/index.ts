@@ -3,6 +3,7 @@ import type { KernelConfig } from '@tensorflow/tfjs-core';
 import { registerConv2dBackpropFilterGrad } from './conv2dBackpropFilterGrad';
 import { registerLeakyReluGrad } from './leakyReluGrad';
 import { registerZeroGradients } from './zeroGradients';
+import { adamUpdateConfig } from './wasm/adamUpdate';
 import { makeBatchMatMul } from './wasm/batchMatMul';
 import { conv2DBackpropFilterConfig } from './wasm/conv2dBackpropFilter';
 import { conv2DBackpropInputConfig } from './wasm/conv2dBackpropInput';
@@ -14,7 +15,7 @@ import { unsortedSegmentSumConfig } from './wasm/unsortedSegmentSum';
 export { registerZeroGradients } from './zeroGradients';
 
 /** Kernels we register where the backend has none: training would throw without them. */
-const WASM_MISSING: KernelConfig[] = [conv2DBackpropFilterConfig, unsortedSegmentSumConfig];
+const WASM_MISSING: KernelConfig[] = [conv2DBackpropFilterConfig, unsortedSegmentSumConfig, adamUpdateConfig];
 
 /** Stock kernels we replace with faster ones (the stock one stays reachable as a fallback). */
 function wasmReplacements(): KernelConfig[] {

@@ -1,6 +1,12 @@
 import * as tf from '@tensorflow/tfjs';
 import { discriminatorLoss, nonSaturatingGeneratorLoss } from '../losses/minimax';
+import { Adam } from './adam';
 import type { Module } from '../nn/module';
+
+/** An optimizer over an explicit variable list: `tf.train.*` optimizers and this library's `Adam` both fit. */
+export interface Optimizer {
+  minimize(loss: () => tf.Scalar, returnCost: true, varList: tf.Variable[]): tf.Scalar | null;
+}
 
 /** What a generator and a discriminator must offer to be trained by `ganStep`. */
 export interface Generator extends Module {
@@ -14,8 +20,8 @@ export interface Discriminator extends Module {
 export interface GanStepConfig {
   g: Generator;
   d: Discriminator;
-  gOptimizer: tf.Optimizer;
-  dOptimizer: tf.Optimizer;
+  gOptimizer: Optimizer | Adam;
+  dOptimizer: Optimizer | Adam;
   /** Real batch; the fake batch has the same size. */
   real: tf.Tensor;
   /** Seed for this step's latents (deterministic steps for tests and benchmarks). */
@@ -36,16 +42,21 @@ export function ganStep(cfg: GanStepConfig): { dLoss: number; gLoss: number } {
     // One D pass over real and fake together, as BigGAN does: larger, faster products, and the same result
     // for a D without batch statistics.
     const both = tf.concat([real, fake]);
-    return cfg.dOptimizer.minimize(() => {
+    return minimize(cfg.dOptimizer, () => {
       const [realLogits, fakeLogits] = tf.split(d.apply(both), 2);
       return discriminatorLoss(realLogits, fakeLogits);
-    }, true, d.parameters()) as tf.Scalar;
+    }, d.parameters());
   });
   const gLoss = tf.tidy(() => {
     const z = tf.randomNormal([n, g.cfg.zDim], 0, 1, 'float32', seed == null ? undefined : seed + 1) as tf.Tensor2D;
-    return cfg.gOptimizer.minimize(() => nonSaturatingGeneratorLoss(d.apply(g.apply(z))), true, g.parameters()) as tf.Scalar;
+    return minimize(cfg.gOptimizer, () => nonSaturatingGeneratorLoss(d.apply(g.apply(z))), g.parameters());
   });
   const out = { dLoss: dLoss.dataSync()[0], gLoss: gLoss.dataSync()[0] };
   tf.dispose([dLoss, gLoss]);
   return out;
+}
+
+function minimize(optimizer: Optimizer | Adam, loss: () => tf.Scalar, vars: tf.Variable[]): tf.Scalar {
+  if (optimizer instanceof Adam) return optimizer.minimize(loss, vars);
+  return optimizer.minimize(loss, true, vars) as tf.Scalar;
 }

@@ -8,6 +8,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { BACKEND_NAMES, type BackendName, describeBackend, initBackend, tf } from '../../lib';
 import { DcganDiscriminator, DcganGenerator } from '../../lib/models/dcgan';
+import { Adam } from '../../lib/train/adam';
 import { ganStep } from '../../lib/train/simpleStep';
 import { profileKernels } from '../../lib/backend/profile';
 
@@ -41,8 +42,8 @@ async function run(o: RunOptions): Promise<RunResult> {
   const cfg = { zDim: 128, ch: o.ch, resolution: 32, channels: 3, seed: 1 };
   const g = new DcganGenerator(cfg);
   const d = new DcganDiscriminator(cfg);
-  const gOptimizer = tf.train.adam(2e-4, 0.5, 0.999);
-  const dOptimizer = tf.train.adam(2e-4, 0.5, 0.999);
+  const gOptimizer = new Adam();
+  const dOptimizer = new Adam();
   const real = tf.randomUniform([o.batch, 32, 32, 3], -1, 1, 'float32', 7);
   const step = (i: number) => ganStep({ g, d, gOptimizer, dOptimizer, real, seed: i });
   step(0);

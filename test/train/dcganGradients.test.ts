@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { tf, type BackendName } from '../../lib';
 import { discriminatorLoss, nonSaturatingGeneratorLoss } from '../../lib/losses/minimax';
 import { DcganDiscriminator, DcganGenerator } from '../../lib/models/dcgan';
+import { Adam } from '../../lib/train/adam';
 import { ganStep } from '../../lib/train/simpleStep';
 import { maxAbs, maxAbsDiff, on, seeded } from '../helpers';
 
@@ -44,8 +45,8 @@ async function trainingRun(backend: BackendName, steps: number) {
   return on(backend, () => {
     const g = new DcganGenerator(SMALL);
     const d = new DcganDiscriminator(SMALL);
-    const gOptimizer = tf.train.adam(2e-4, 0.5, 0.999);
-    const dOptimizer = tf.train.adam(2e-4, 0.5, 0.999);
+    const gOptimizer = new Adam();
+    const dOptimizer = new Adam();
     const real = tf.tensor4d(seeded(8 * 16 * 16 * 3, 3), [8, 16, 16, 3]);
     const counts: number[] = [];
     const losses: number[] = [];
