@@ -5,4 +5,11 @@
 import * as tf from '@tensorflow/tfjs';
 export { tf };
 export * from './backend';
+export { profileKernels, type KernelTime } from './backend/profile';
 export { registerGanKernels } from './kernels';
+export { Module, SeedStream } from './nn/module';
+export * from './nn/layers';
+export * from './models/dcgan';
+export * from './losses/minimax';
+export { Adam, type AdamConfig } from './train/adam';
+export { ganStep, type GanStepConfig, type Generator, type Discriminator, type Optimizer } from './train/simpleStep';

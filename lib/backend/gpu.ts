@@ -1,3 +1,5 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 
 /** Starts libtensorflow through tfjs-node-gpu (or the CPU build tfjs-node). Returns a device description. */
@@ -20,6 +22,25 @@ export async function startTensorflow(): Promise<string> {
   return `libtensorflow via ${flavour} (${backend.isUsingGpuDevice ? 'CUDA GPU' : 'CPU'})`;
 }
 
+/**
+ * On Linux Dawn reaches the GPU through the Vulkan loader; without it Dawn prints a native warning and finds no
+ * adapter. Checking first gives the user the actual cause. Returns the reason, or null where a loader exists.
+ */
+function vulkanLoaderMissing(): string | null {
+  if (process.platform !== 'linux') return null;
+  const dirs = [
+    ...(process.env.LD_LIBRARY_PATH ?? '').split(':').filter((d) => d),
+    '/usr/lib/x86_64-linux-gnu',
+    '/usr/lib/aarch64-linux-gnu',
+    '/usr/lib64',
+    '/usr/lib',
+    '/usr/local/lib',
+    '/lib/x86_64-linux-gnu',
+  ];
+  if (dirs.some((d) => fs.existsSync(path.join(d, 'libvulkan.so.1')))) return null;
+  return 'no Vulkan loader (libvulkan.so.1) is installed, so Dawn cannot reach a GPU; install libvulkan1 and your GPU vendor\'s Vulkan driver';
+}
+
 interface GpuAdapterLike {
   isFallbackAdapter?: boolean;
   info?: { vendor?: string; architecture?: string; device?: string; description?: string };
@@ -36,6 +57,8 @@ export async function startWebgpu(): Promise<string> {
   } catch (e) {
     throw new Error(`the webgpu package (Dawn) is not installed or failed to load (${(e as Error).message.split('\n')[0]})`);
   }
+  const loaderMissing = vulkanLoaderMissing();
+  if (loaderMissing) throw new Error(loaderMissing);
   Object.assign(globalThis, dawn.globals);
   const gpu = dawn.create([]);
   const adapter = await gpu.requestAdapter({ powerPreference: 'high-performance' });

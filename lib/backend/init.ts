@@ -90,7 +90,7 @@ export async function initBackend(options: InitBackendOptions = {}): Promise<Bac
     try {
       const { note, ...rest } = await start(name, threads);
       await tf.ready();
-      reason.push(requested ? `requested by ${options.backend ? 'the backend option' : 'GAN_BACKEND'}` : 'fastest backend that started');
+      reason.unshift(requested ? `requested by ${options.backend ? 'the backend option' : 'GAN_BACKEND'}` : 'the fastest backend that started');
       if (note) reason.push(note);
       current = { ...rest, patches: registerGanKernels(name), reason };
       if (options.verbose) console.log(describeBackend(current));
@@ -110,8 +110,20 @@ export function describeBackend(info: BackendInfo): string {
     `backend  ${info.backend}`,
     `device   ${info.device}`,
     ...(info.threads != null ? [`threads  ${info.threads}`] : []),
-    `patches  ${info.patches.length ? info.patches.join(', ') : 'none'}`,
-    ...info.reason.map((r, i) => `${i === 0 ? 'why     ' : '         '} ${r}`),
+    ...describePatches(info.patches),
+    ...info.reason.map((r, i) => `${i === 0 ? 'why     ' : '        '} ${r}`),
   ];
   return lines.join('\n');
+}
+
+/** Groups `gradient: X` / `added: X` / `faster: X` patches onto one line per kind. */
+function describePatches(patches: string[]): string[] {
+  if (patches.length === 0) return ['patches  none'];
+  const groups = new Map<string, string[]>();
+  for (const p of patches) {
+    const [kind, what] = p.includes(': ') ? (p.split(/: (.*)/s, 2) as [string, string]) : ['patched', p];
+    groups.set(kind, [...(groups.get(kind) ?? []), what]);
+  }
+  const label: Record<string, string> = { gradient: 'gradients', added: 'kernels added', faster: 'kernels faster' };
+  return [...groups].map(([kind, list], i) => `${i === 0 ? 'patches ' : '        '} ${(label[kind] ?? kind) + ':'} ${list.join(', ')}`);
 }

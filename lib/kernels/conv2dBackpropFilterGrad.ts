@@ -22,5 +22,5 @@ export function registerConv2dBackpropFilterGrad(): string[] {
       };
     },
   });
-  return ['Conv2DBackpropFilter gradient'];
+  return ['gradient: Conv2DBackpropFilter'];
 }

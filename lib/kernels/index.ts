@@ -37,12 +37,15 @@ let gradientPatches: string[] | null = null;
 const backendPatches = new Map<string, string[]>();
 
 /**
+ * Patches are reported as `gradient: X`, `added: X` (a kernel the backend lacks) or `faster: X` (a stock kernel
+ * replaced by a faster one that falls back to it).
+ *
  * Makes a backend train GANs: gradients TF.js lacks (global, registered once) and, on wasm, the missing kernels
  * and the fast ones. Idempotent. Returns what is patched for this backend, for the backend report.
  */
 export function registerGanKernels(backendName: string): string[] {
   gradientPatches ??= [
-    ...registerZeroGradients().map((k) => `${k} zero gradient`),
+    ...registerZeroGradients().map((k) => `gradient: ${k} (zero)`),
     ...registerConv2dBackpropFilterGrad(),
     ...registerLeakyReluGrad(),
   ];
@@ -59,14 +62,14 @@ function patchWasm(): string[] {
   for (const config of WASM_MISSING) {
     if (tf.getKernel(config.kernelName, 'wasm') != null) continue;
     tf.registerKernel(config);
-    patches.push(`${config.kernelName} (missing on wasm)`);
+    patches.push(`added: ${config.kernelName}`);
   }
   for (const config of wasmReplacements()) {
     const stock = tf.getKernel(config.kernelName, 'wasm');
     if (stock != null) tf.unregisterKernel(config.kernelName, 'wasm');
     // Keep the stock setup: the fallback paths call the stock kernel, which needs its wasm bindings.
     tf.registerKernel({ ...config, setupFunc: stock?.setupFunc });
-    patches.push(`${config.kernelName} (fast path)`);
+    patches.push(`faster: ${config.kernelName}`);
   }
   return patches;
 }

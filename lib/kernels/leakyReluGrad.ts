@@ -17,5 +17,5 @@ export function registerLeakyReluGrad(): string[] {
       return { x: () => tf.mul(dy as tf.Tensor, tf.step(x, alpha)) };
     },
   });
-  return ['LeakyRelu gradient (dy·step(x, α))'];
+  return ['gradient: LeakyRelu (dy·step(x, α))'];
 }

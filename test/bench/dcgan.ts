@@ -74,6 +74,19 @@ async function run(o: RunOptions): Promise<RunResult> {
 
 const round = (x: number) => Math.round(x * 10) / 10;
 
+/**
+ * Multiply-adds ×2 of one benchmark step, convolutions and dense layers only. Per sample, with Gf and Df the
+ * forward costs: the D step runs G forward and D forward+backward on 2 batches (≈ 1·Gf + 6·Df), the G step G
+ * forward+backward and D forward+input-gradient (≈ 3·Gf + 2·Df).
+ */
+function stepFlops(batch: number, ch: number): number {
+  const conv = (pixels: number, k: number, cin: number, cout: number) => 2 * pixels * k * k * cin * cout;
+  const top = 8 * ch;
+  const gf = 2 * 128 * 16 * top + conv(16, 4, top, top / 2) + conv(64, 4, top / 2, top / 4) + conv(256, 4, top / 4, top / 8) + conv(1024, 3, top / 8, 3);
+  const df = conv(256, 4, 3, 2 * ch) + conv(64, 4, 2 * ch, 4 * ch) + conv(16, 4, 4 * ch, 8 * ch) + conv(16, 3, 8 * ch, 4 * ch) + 2 * 16 * 4 * ch;
+  return batch * (4 * gf + 8 * df);
+}
+
 /** Runs one configuration in a child process, so each backend starts fresh (wasm threads are fixed at start). */
 function child(o: RunOptions): RunResult {
   const r = spawnSync(process.execPath, [__filename, '--child', JSON.stringify(o)], { encoding: 'utf8', timeout: 20 * 60_000 });
@@ -118,7 +131,7 @@ async function main(): Promise<void> {
     }
     process.exit(0);
   }
-  const steps = Number(process.env.BENCH_STEPS ?? 5);
+  const steps = Number(process.env.BENCH_STEPS ?? 6);
   const only = process.env.GAN_BACKEND ? [process.env.GAN_BACKEND as BackendName] : BACKEND_NAMES;
   const configs: RunOptions[] = [];
   for (const backend of only) {
@@ -134,15 +147,21 @@ async function main(): Promise<void> {
   const torch = torchPeer(steps);
 
   console.log('\nDCGAN 32x32 training step (D step on real+fake, then G step), batch 64 unless noted\n');
-  console.log(`${'backend'.padEnd(28)}${'ms/step'.padStart(10)}${'min'.padStart(10)}${'tensors@2'.padStart(11)}${'@last'.padStart(8)}  device`);
+  console.log(`step: ${(stepFlops(64, 32) / 1e9).toFixed(1)} GFLOP in convolutions and dense layers\n`);
+  console.log(`${'backend'.padEnd(28)}${'ms/step'.padStart(10)}${'min'.padStart(10)}${'tensors@2'.padStart(11)}${'@last'.padStart(8)}${'GFLOP/s'.padStart(9)}  device`);
   for (const r of results) {
     if (r.error) {
       console.log(`${r.label.padEnd(28)}${'-'.padStart(10)}  not run: ${r.error}`);
       continue;
     }
+    const gflops = stepFlops(r.batch, r.ch) / r.ms_per_step / 1e6;
     console.log(
-      `${r.label.padEnd(28)}${r.ms_per_step.toFixed(1).padStart(10)}${r.ms_min.toFixed(1).padStart(10)}${String(r.tensors_after_step2).padStart(11)}${String(r.tensors_after_last).padStart(8)}  ${r.device}${r.threads ? `, ${r.threads} threads` : ''}`,
+      `${r.label.padEnd(28)}${r.ms_per_step.toFixed(1).padStart(10)}${r.ms_min.toFixed(1).padStart(10)}${String(r.tensors_after_step2).padStart(11)}${String(r.tensors_after_last).padStart(8)}${gflops.toFixed(1).padStart(9)}  ${r.device}${r.threads ? `, ${r.threads} threads` : ''}`,
     );
+    if (r.batch !== 64 || r.ch !== 32) {
+      const fullSeconds = (r.ms_per_step * stepFlops(64, 32)) / stepFlops(r.batch, r.ch) / 1000;
+      console.log(`${''.padEnd(28)}at the benchmark size this would take about ${Math.round(fullSeconds)} s per step (scaled by FLOPs)`);
+    }
     if (r.top_kernels) console.log(`${''.padEnd(28)}top kernels: ${r.top_kernels.map((k) => `${k.kernel} ${k.ms} ms`).join(', ')}`);
   }
   const torchMs = 'ms_per_step' in torch ? torch.ms_per_step : null;

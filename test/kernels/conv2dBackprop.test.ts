@@ -100,3 +100,40 @@ test('composite wasm kernels leave no tensors or backend buffers behind', async 
   assert.equal(dataIds(), before.ids);
   tf.dispose([x, w]);
 });
+
+test('the gradient this library registers for Conv2DBackpropFilter matches finite differences', async () => {
+  await on('cpu', () => undefined);
+  const xs = seeded(2 * 7 * 7 * 3, 70);
+  const dys = seeded(2 * 4 * 4 * 5, 71);
+  const r = tf.tensor4d(seeded(3 * 3 * 3 * 5, 72), [3, 3, 3, 5]);
+  // f(x, dy) = Σ R ⊙ dW(x, dy) is bilinear, so central differences are exact up to rounding.
+  const f = (x: tf.Tensor, dy: tf.Tensor) =>
+    tf.sum(
+      tf.mul(
+        r,
+        tf.engine().runKernel('Conv2DBackpropFilter', { x, dy }, {
+          strides: 2,
+          pad: 'same',
+          dataFormat: 'NHWC',
+          dimRoundingMode: undefined,
+          filterShape: [3, 3, 3, 5],
+        } as never) as tf.Tensor,
+      ),
+    ) as tf.Scalar;
+  const x = tf.tensor4d(xs, [2, 7, 7, 3]);
+  const dy = tf.tensor4d(dys, [2, 4, 4, 5]);
+  const [gx, gdy] = tf.grads(f)([x, dy]).map(values);
+  const eps = 1e-2;
+  const fd = (which: 'x' | 'dy', i: number) => {
+    const at = (delta: number) => {
+      const a = Float32Array.from(xs);
+      const b = Float32Array.from(dys);
+      (which === 'x' ? a : b)[i] += delta;
+      return tf.tidy(() => f(tf.tensor4d(a, [2, 7, 7, 3]), tf.tensor4d(b, [2, 4, 4, 5])).dataSync()[0]);
+    };
+    return (at(eps) - at(-eps)) / (2 * eps);
+  };
+  for (const i of [0, 17, 60, 123, 250]) assert.ok(Math.abs(fd('x', i) - gx[i]) < 2e-3, `∂f/∂x[${i}]`);
+  for (const i of [0, 33, 99, 159]) assert.ok(Math.abs(fd('dy', i) - gdy[i]) < 2e-3, `∂f/∂dy[${i}]`);
+  tf.dispose([x, dy, r]);
+});
