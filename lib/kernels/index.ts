@@ -8,6 +8,7 @@ import { makeBatchMatMul } from './wasm/batchMatMul';
 import { conv2DBackpropFilterConfig } from './wasm/conv2dBackpropFilter';
 import { conv2DBackpropInputConfig } from './wasm/conv2dBackpropInput';
 import { makeMean, makeSum } from './wasm/reduceLeadingAxes';
+import { makeCast, makeIdentity } from './wasm/sharedIdentity';
 import { tileConfig } from './wasm/tile';
 import { makeFusedBatchNorm, makeLeakyRelu } from './wasm/xnnElementwise';
 import { unsortedSegmentSumConfig } from './wasm/unsortedSegmentSum';
@@ -25,6 +26,8 @@ function wasmReplacements(): KernelConfig[] {
     ['Mean', makeMean],
     ['LeakyRelu', makeLeakyRelu],
     ['FusedBatchNorm', makeFusedBatchNorm],
+    ['Identity', makeIdentity],
+    ['Cast', makeCast],
   ];
   const wrappers = wrapped.flatMap(([name, make]) => {
     const stock = tf.getKernel(name, 'wasm');

@@ -113,3 +113,20 @@ test('leakyRelu (as PReLU) and batch norm (as a depthwise 1x1 conv) on wasm matc
     tf.dispose([x, mean, variance, offset, scale]);
     return out;
   }, 2e-5));
+
+test('clone and same-dtype cast share the buffer on wasm yet outlive the original, and free it with the last user', async () => {
+  await on('wasm', () => undefined);
+  const ids = () => tf.engine().backend.numDataIds();
+  const before = ids();
+  const x = tf.tensor1d([1, 2, 3]);
+  const c = tf.clone(x);
+  const f = tf.cast(x, 'float32');
+  const i = tf.cast(x, 'int32');
+  assert.equal(ids(), before + 2, 'clone and float cast share x; the int cast has its own buffer');
+  x.dispose();
+  assert.deepEqual(Array.from(c.dataSync()), [1, 2, 3]);
+  assert.deepEqual(Array.from(f.dataSync()), [1, 2, 3]);
+  assert.deepEqual(Array.from(i.dataSync()), [1, 2, 3]);
+  tf.dispose([c, f, i]);
+  assert.equal(ids(), before);
+});
