@@ -46,43 +46,53 @@ export interface ConvConfig {
   seed?: number;
 }
 
-/** 2-D convolution, NHWC, filter [k, k, in, out]. */
-export class Conv2d extends Module {
+/**
+ * Weight and optional bias of a k×k convolution. The two layouts differ only in which channel count comes
+ * third: [k, k, in, out] for a convolution, [k, k, out, in] for its transpose (TF.js's conv2dTranspose filter).
+ */
+abstract class ConvLayer extends Module {
   readonly weight: tf.Variable;
   readonly bias: tf.Variable | null;
-  constructor(readonly cfg: ConvConfig) {
+  constructor(
+    readonly cfg: ConvConfig,
+    transposed: boolean,
+  ) {
     super();
-    const seeds = new SeedStream(cfg.seed ?? 1);
     const { kernel: k, inChannels: ci, outChannels: co } = cfg;
-    this.weight = this.param('weight', initWeight([k, k, ci, co], k * k * ci, k * k * co, cfg.init ?? { kind: 'normal', std: 0.02 }, seeds.take()));
+    const shape = transposed ? [k, k, co, ci] : [k, k, ci, co];
+    const seed = new SeedStream(cfg.seed ?? 1).take();
+    this.weight = this.param('weight', initWeight(shape, k * k * ci, k * k * co, cfg.init ?? { kind: 'normal', std: 0.02 }, seed));
     this.bias = cfg.bias === false ? null : this.param('bias', tf.zeros([co]));
   }
-  apply(x: tf.Tensor4D): tf.Tensor4D {
-    const y = tf.conv2d(x, this.weight as tf.Tensor4D, this.cfg.stride ?? 1, this.cfg.pad ?? 'same');
+
+  protected withBias(y: tf.Tensor4D): tf.Tensor4D {
     return this.bias ? tf.add(y, this.bias) : y;
   }
 }
 
-/** Transposed convolution (the gradient of a strided conv), upsampling by `stride`; filter [k, k, out, in]. */
-export class ConvTranspose2d extends Module {
-  readonly weight: tf.Variable;
-  readonly bias: tf.Variable | null;
-  constructor(readonly cfg: ConvConfig) {
-    super();
-    const seeds = new SeedStream(cfg.seed ?? 1);
-    const { kernel: k, inChannels: ci, outChannels: co } = cfg;
-    this.weight = this.param('weight', initWeight([k, k, co, ci], k * k * ci, k * k * co, cfg.init ?? { kind: 'normal', std: 0.02 }, seeds.take()));
-    this.bias = cfg.bias === false ? null : this.param('bias', tf.zeros([co]));
+/** 2-D convolution, NHWC, filter [k, k, in, out]. */
+export class Conv2d extends ConvLayer {
+  constructor(cfg: ConvConfig) {
+    super(cfg, false);
+  }
+  apply(x: tf.Tensor4D): tf.Tensor4D {
+    return this.withBias(tf.conv2d(x, this.weight as tf.Tensor4D, this.cfg.stride ?? 1, this.cfg.pad ?? 'same'));
+  }
+}
+
+/** Transposed convolution (the gradient of a strided conv), upsampling by `stride` (default 2). */
+export class ConvTranspose2d extends ConvLayer {
+  constructor(cfg: ConvConfig) {
+    super(cfg, true);
   }
   apply(x: tf.Tensor4D): tf.Tensor4D {
     const s = this.cfg.stride ?? 2;
     const [n, h, w] = x.shape;
     const pad = this.cfg.pad ?? 'same';
     const k = this.cfg.kernel;
-    const out: [number, number, number, number] =
-      pad === 'same' ? [n, h * s, w * s, this.cfg.outChannels] : [n, (h - 1) * s + k, (w - 1) * s + k, this.cfg.outChannels];
-    const y = tf.conv2dTranspose(x, this.weight as tf.Tensor4D, out, s, pad);
-    return this.bias ? tf.add(y, this.bias) : y;
+    const co = this.cfg.outChannels;
+    const out: [number, number, number, number] = pad === 'same' ? [n, h * s, w * s, co] : [n, (h - 1) * s + k, (w - 1) * s + k, co];
+    return this.withBias(tf.conv2dTranspose(x, this.weight as tf.Tensor4D, out, s, pad));
   }
 }
 
