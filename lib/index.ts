@@ -13,3 +13,4 @@ export * from './models/dcgan';
 export * from './losses/minimax';
 export { Adam, type AdamConfig } from './train/adam';
 export { ganStep, type GanStepConfig, type Generator, type Discriminator, type Optimizer } from './train/simpleStep';
+export * from './viz';

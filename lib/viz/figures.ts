@@ -1,0 +1,82 @@
+/**
+ * Plotly figures as plain data: the same object is shown in a notebook (lib/viz/notebook) or written to an HTML
+ * file from a script (lib/viz/html). Builders cover the charts the tutorials use; anything else is a `Figure`
+ * written by hand with Plotly's own trace types.
+ */
+export interface Figure {
+  data: Record<string, unknown>[];
+  layout?: Record<string, unknown>;
+}
+
+export interface Series {
+  name: string;
+  x?: ArrayLike<number>;
+  y: ArrayLike<number>;
+}
+
+export interface ChartOptions {
+  title?: string;
+  xTitle?: string;
+  yTitle?: string;
+  width?: number;
+  height?: number;
+  logY?: boolean;
+}
+
+function layout(o: ChartOptions, extra: Record<string, unknown> = {}): Record<string, unknown> {
+  return {
+    title: o.title ? { text: o.title } : undefined,
+    xaxis: { title: { text: o.xTitle ?? '' } },
+    yaxis: { title: { text: o.yTitle ?? '' }, type: o.logY ? 'log' : 'linear' },
+    width: o.width,
+    height: o.height ?? 360,
+    margin: { l: 60, r: 20, t: o.title ? 50 : 20, b: 50 },
+    ...extra,
+  };
+}
+
+const list = (a: ArrayLike<number>) => Array.from(a);
+
+/** Lines, e.g. D and G losses against the step. */
+export function lineChart(series: Series[], o: ChartOptions = {}): Figure {
+  return {
+    data: series.map((s) => ({ type: 'scatter', mode: 'lines', name: s.name, x: s.x ? list(s.x) : list(s.y).map((_, i) => i), y: list(s.y) })),
+    layout: layout(o),
+  };
+}
+
+export interface PointSet {
+  name: string;
+  x: ArrayLike<number>;
+  y: ArrayLike<number>;
+  size?: number;
+  opacity?: number;
+}
+
+/** 2-D points, e.g. generated samples over the data of a toy mixture. */
+export function scatter2d(sets: PointSet[], o: ChartOptions = {}): Figure {
+  return {
+    data: sets.map((s) => ({
+      type: 'scattergl',
+      mode: 'markers',
+      name: s.name,
+      x: list(s.x),
+      y: list(s.y),
+      marker: { size: s.size ?? 4, opacity: s.opacity ?? 0.6 },
+    })),
+    layout: layout(o, { yaxis: { title: { text: o.yTitle ?? '' }, scaleanchor: 'x' } }),
+  };
+}
+
+/** A grid of values, e.g. a discriminator's output over the plane: z[row][col] at (x[col], y[row]). */
+export function heatmap(z: number[][], x: ArrayLike<number>, y: ArrayLike<number>, o: ChartOptions & { colorscale?: string } = {}): Figure {
+  return {
+    data: [{ type: 'heatmap', z, x: list(x), y: list(y), colorscale: o.colorscale ?? 'RdBu' }],
+    layout: layout(o),
+  };
+}
+
+/** Bars, e.g. milliseconds per backend. */
+export function barChart(labels: string[], values: ArrayLike<number>, o: ChartOptions = {}): Figure {
+  return { data: [{ type: 'bar', x: labels, y: list(values) }], layout: layout(o) };
+}

@@ -1,0 +1,4 @@
+export * from './figures';
+export { figureHtml, writeFiguresHtml } from './html';
+export { imageGridPng, writeImageGrid, type GridOptions } from './imageGrid';
+export { inNotebook, show, figureBundle, pngBundle, LiveView } from './notebook';
