@@ -23,7 +23,10 @@ function main(): void {
   }
   const notebooks = path.join(ROOT, 'notebooks');
   console.log(`Starting jupyter ${app} in ${notebooks} with the 'TypeScript (BigGAN.ts)' kernel. Stop it with Ctrl-C.`);
-  const server = spawn(jupyter, [app, `--notebook-dir=${notebooks}`, ...process.argv.slice(2)], { stdio: 'inherit', env: jupyterEnv() });
+  const extra = process.argv.slice(2);
+  // Jupyter refuses to start as root without this flag; containers often run as root.
+  if (process.getuid?.() === 0 && !extra.includes('--allow-root')) extra.push('--allow-root');
+  const server = spawn(jupyter, [app, `--notebook-dir=${notebooks}`, ...extra], { stdio: 'inherit', env: jupyterEnv() });
   server.on('exit', (code) => process.exit(code ?? 0));
   for (const signal of ['SIGINT', 'SIGTERM'] as const) process.on(signal, () => server.kill(signal));
 }
