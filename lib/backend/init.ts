@@ -9,6 +9,20 @@ import { startTensorflow, startWebgpu } from './gpu';
 import { BACKEND_NAMES, type BackendInfo, type BackendName, type InitBackendOptions } from './types';
 import { startStockWasm, startThreadedWasm } from './wasmThreads';
 
+/**
+ * Importing the wasm package registers it above cpu, but it can only start asynchronously: until `initBackend`
+ * runs, any op would throw "backend 'wasm' has not yet been initialized". Select cpu now (it starts
+ * synchronously) so that code which never calls `initBackend` still runs, slowly.
+ */
+void tf.setBackend('cpu');
+quietCpu();
+
+/** The cpu backend's first write prints an advert for tfjs-node; the backend report says what is faster. */
+function quietCpu(): void {
+  const cpu = tf.findBackend('cpu') as unknown as { firstUse?: boolean } | null;
+  if (cpu) cpu.firstUse = false;
+}
+
 const cpuModel = (): string => `${os.cpus()[0]?.model.trim() ?? 'CPU'} × ${os.cpus().length}`;
 
 /** Reads `GAN_BACKEND`, rejecting typos with the list of valid names. */
@@ -61,8 +75,7 @@ async function startNew(name: BackendName, threads: number): Promise<Started> {
       }
     case 'cpu':
       if (!(await tf.setBackend('cpu'))) throw new Error('tf.setBackend("cpu") returned false');
-      // Its first write prints an advert for tfjs-node; the report below already says what is faster.
-      (tf.backend() as unknown as { firstUse: boolean }).firstUse = false;
+      quietCpu();
       return { backend: name, device: `${cpuModel()} (pure JavaScript, single thread)`, threads: 1 };
   }
 }

@@ -1,0 +1,85 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { loadImage } from '@napi-rs/canvas';
+import { barChart, figureBundle, heatmap, imageGridPng, lineChart, LiveView, scatter2d, show, tf, writeFiguresHtml } from '../../lib';
+
+test('an image grid is a PNG of the right size whose cells hold the images, scaled and clipped', async () => {
+  // Two 2×2 RGB images: the first all −1 (black), the second all +1.5 (clipped to white).
+  const images = tf.concat([tf.fill([1, 2, 2, 3], -1), tf.fill([1, 2, 2, 3], 1.5)]) as tf.Tensor4D;
+  const png = imageGridPng(images, { cols: 2, pad: 1, scale: 3 });
+  images.dispose();
+  assert.deepEqual([...png.subarray(0, 8)], [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a], 'PNG signature');
+  const img = await loadImage(png);
+  assert.equal(img.width, 2 * 6 + 3);
+  assert.equal(img.height, 6 + 2);
+  const { createCanvas } = await import('@napi-rs/canvas');
+  const ctx = createCanvas(img.width, img.height).getContext('2d');
+  ctx.drawImage(img, 0, 0);
+  const pixel = (x: number, y: number) => [...ctx.getImageData(x, y, 1, 1).data];
+  assert.deepEqual(pixel(2, 2), [0, 0, 0, 255], 'first cell black');
+  assert.deepEqual(pixel(1 + 6 + 1 + 2, 2), [255, 255, 255, 255], 'second cell white (1.5 clipped to 1)');
+  assert.deepEqual(pixel(0, 0), [255, 255, 255, 255], 'padding is white');
+});
+
+test('image grids reject a channel count they cannot draw', () => {
+  const x = tf.zeros([1, 2, 2, 2]) as tf.Tensor4D;
+  assert.throws(() => imageGridPng(x), /needs 1 or 3 channels, got shape \[1,2,2,2\]/);
+  x.dispose();
+});
+
+test('a figure bundle carries Plotly JSON, HTML that draws it, and text; plotly.js is inlined only once', () => {
+  const fig = lineChart([{ name: 'D loss', y: [1, 0.5, 0.25] }], { title: 'losses' });
+  const first = figureBundle(fig);
+  const second = figureBundle(barChart(['a', 'b'], [1, 2]));
+  const json = first['application/vnd.plotly.v1+json'] as { data: { y: number[] }[] };
+  assert.deepEqual(json.data[0].y, [1, 0.5, 0.25]);
+  assert.match(first['text/plain'] as string, /Plotly figure: losses, 1 trace/);
+  assert.ok((first['text/html'] as string).length > 1_000_000, 'the first chart carries plotly.js');
+  assert.ok((second['text/html'] as string).length < 10_000, 'later charts reuse it');
+  assert.match(second['text/html'] as string, /window\.Plotly\.newPlot/);
+});
+
+test('figure builders produce the traces the notebooks rely on', () => {
+  const s = scatter2d([{ name: 'data', x: [0, 1], y: [1, 0] }]);
+  assert.equal(s.data[0].type, 'scattergl');
+  const h = heatmap([[0, 1], [2, 3]], [0, 1], [0, 1]);
+  assert.deepEqual(h.data[0].z, [[0, 1], [2, 3]]);
+});
+
+test('figures write to a self-contained HTML file for scripts', () => {
+  const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'gan-viz-')), 'sub', 'dash.html');
+  writeFiguresHtml(file, [lineChart([{ name: 'g', y: [3, 2] }]), barChart(['x'], [1])], 'dashboard');
+  const html = fs.readFileSync(file, 'utf8');
+  assert.match(html, /<title>dashboard<\/title>/);
+  assert.equal((html.match(/class="gan-plot"/g) ?? []).length, 2);
+  assert.ok(html.includes('window.Plotly.newPlot'));
+  fs.rmSync(path.dirname(path.dirname(file)), { recursive: true });
+});
+
+test('in a notebook, show() sends one display_data bundle and LiveView updates one output in place', () => {
+  // Stand in for the tslab kernel's display writer (set while a cell runs).
+  const jupyter = require('tslab/dist/jupyter') as { lastWriteDisplayData: unknown };
+  const sent: { data: Record<string, unknown>; transient: { display_id?: string }; update: boolean }[] = [];
+  jupyter.lastWriteDisplayData = (msg: { data: Record<string, unknown>; transient: { display_id?: string } }, update: boolean) =>
+    sent.push({ ...msg, update });
+  try {
+    show(barChart(['a'], [1]));
+    show(Buffer.from([0x89, 0x50, 0x4e, 0x47]), 'grid');
+    const live = new LiveView();
+    live.update({ text: 'step 1/3', figure: lineChart([{ name: 'd', y: [1] }]) });
+    live.update({ text: 'step 2/3 <fast>', png: Buffer.from([1, 2, 3]) });
+    assert.equal(sent.length, 4);
+    assert.ok('application/vnd.plotly.v1+json' in sent[0].data);
+    assert.equal(sent[1].data['image/png'], Buffer.from([0x89, 0x50, 0x4e, 0x47]).toString('base64'));
+    const [a, b] = sent.slice(2);
+    assert.ok(a.transient.display_id && a.transient.display_id === b.transient.display_id, 'one display id');
+    assert.deepEqual([a.update, b.update], [false, true], 'the second call replaces the first');
+    assert.match(b.data['text/html'] as string, /step 2\/3 &lt;fast&gt;/);
+    assert.match(b.data['text/html'] as string, /data:image\/png;base64,AQID/);
+  } finally {
+    jupyter.lastWriteDisplayData = null;
+  }
+});
