@@ -1,0 +1,21 @@
+/**
+ * `npm test`: runs every compiled `*.test.js` under build/test with Node's test runner. Named explicitly because
+ * Node 20 treats every .js file inside a `test` folder as a test (helpers and the benchmark included) and has no
+ * glob support of its own.
+ */
+import { spawnSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+
+function find(dir: string): string[] {
+  return fs.readdirSync(dir, { withFileTypes: true }).flatMap((e) => {
+    const p = path.join(dir, e.name);
+    return e.isDirectory() ? find(p) : e.name.endsWith('.test.js') ? [p] : [];
+  });
+}
+
+const files = find(__dirname).sort();
+const only = process.argv.slice(2);
+const selected = only.length ? files.filter((f) => only.some((o) => f.includes(o))) : files;
+const r = spawnSync(process.execPath, ['--enable-source-maps', '--test', '--test-concurrency=1', ...selected], { stdio: 'inherit' });
+process.exit(r.status ?? 1);
