@@ -1,0 +1,10 @@
+export { DatasetError } from './errors';
+export { cacheDir, fetchVerified, type RemoteFile } from './cache';
+export { parseIdx, type IdxArray } from './idx';
+export { type LabelledImages, classHistogram } from './labelled';
+export { loadMnist, fromIdx, FASHION_CLASSES, DIGIT_CLASSES, DEBIAN_FASHION_MNIST, type MnistOptions } from './mnist';
+export { stackedMnist } from './stackedMnist';
+export { loadCifar10, fromCifarBatches, untar, CIFAR10_CLASSES } from './cifar10';
+export { loadImageFolder, type ImageFolderOptions, type ImageFolderData } from './imageFolder';
+export { batches, type Batch, type BatchOptions } from './batches';
+export { ring8, grid25, spiral, bimodal1d, rng, gaussian, type ToyMixture } from './toy';
