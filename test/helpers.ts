@@ -50,3 +50,23 @@ export async function webgpuAvailable(): Promise<{ ok: boolean; why: string }> {
     return { ok: false, why: (e as Error).message };
   }
 }
+
+/**
+ * Compares tf.grad of a scalar function with central differences at x0 (float32: ε = 1e-2 keeps rounding error
+ * small; the functions checked are smooth at the points used). Returns the worst absolute error.
+ */
+export function gradientError(f: (x: tf.Tensor) => tf.Scalar, x0: Float32Array, shape: number[], eps = 1e-2): number {
+  return tf.tidy(() => {
+    const analytic = tf.grad(f)(tf.tensor(x0, shape)).dataSync();
+    let worst = 0;
+    for (let i = 0; i < x0.length; i++) {
+      const at = (d: number) => {
+        const x = Float32Array.from(x0);
+        x[i] += d;
+        return f(tf.tensor(x, shape)).dataSync()[0];
+      };
+      worst = Math.max(worst, Math.abs((at(eps) - at(-eps)) / (2 * eps) - analytic[i]));
+    }
+    return worst;
+  });
+}
