@@ -1,13 +1,40 @@
 import * as tf from '@tensorflow/tfjs';
 import { Module, SeedStream } from './module';
+import { SpectralNorm, type SpectralNormConfig } from './spectralNorm';
 
-/** How weights start: DCGAN's N(0, 0.02) is the default of the DCGAN paper; `he` and `xavier` scale by fan-in. */
-export type WeightInit = { kind: 'normal'; std: number } | { kind: 'xavier' } | { kind: 'he' };
+/**
+ * How weights start: DCGAN's N(0, 0.02) is the default; `he` and `xavier` scale by fan-in/fan-out; `orthogonal`
+ * (BigGAN's choice) makes the [fan-in, out] matrix's columns (or rows, if fewer) orthonormal.
+ */
+export type WeightInit = { kind: 'normal'; std: number } | { kind: 'xavier' } | { kind: 'he' } | { kind: 'orthogonal'; gain?: number };
 
-function initWeight(shape: number[], fanIn: number, fanOut: number, init: WeightInit, seed: number): tf.Tensor {
+export function initWeight(shape: number[], fanIn: number, fanOut: number, init: WeightInit, seed: number): tf.Tensor {
+  if (init.kind === 'orthogonal') return orthogonal(shape, init.gain ?? 1, seed);
   const std =
     init.kind === 'normal' ? init.std : init.kind === 'xavier' ? Math.sqrt(2 / (fanIn + fanOut)) : Math.sqrt(2 / fanIn);
   return tf.randomNormal(shape, 0, std, 'float32', seed);
+}
+
+/** Q of the QR decomposition of a Gaussian matrix, signs fixed by R's diagonal (Saxe et al.). */
+function orthogonal(shape: number[], gain: number, seed: number): tf.Tensor {
+  return tf.tidy(() => {
+    const cols = shape[shape.length - 1];
+    const rows = shape.reduce((a, b) => a * b, 1) / cols;
+    const tall = rows >= cols;
+    const a = tf.randomNormal(tall ? [rows, cols] : [cols, rows], 0, 1, 'float32', seed) as tf.Tensor2D;
+    const [q, r] = tf.linalg.qr(a);
+    const signs = tf.sign(tf.sum(tf.mul(r, tf.eye(r.shape[0], r.shape[1])), 0));
+    const fixed = tf.mul(q, signs);
+    return tf.mul(tall ? fixed : fixed.transpose(), gain).reshape(shape);
+  });
+}
+
+/** The layer option that injects spectral normalisation into any weight-bearing layer. */
+export type SpectralNormOption = boolean | SpectralNormConfig | undefined;
+
+function makeSpectralNorm(option: SpectralNormOption, out: number, seed: number): SpectralNorm | null {
+  if (!option) return null;
+  return new SpectralNorm(out, { seed, ...(typeof option === 'object' ? option : {}) });
 }
 
 export interface LinearConfig {
@@ -15,6 +42,7 @@ export interface LinearConfig {
   outFeatures: number;
   bias?: boolean;
   init?: WeightInit;
+  spectralNorm?: SpectralNormOption;
   seed?: number;
 }
 
@@ -22,15 +50,22 @@ export interface LinearConfig {
 export class Linear extends Module {
   readonly weight: tf.Variable;
   readonly bias: tf.Variable | null;
+  readonly sn: SpectralNorm | null;
   constructor(cfg: LinearConfig) {
     super();
     const seeds = new SeedStream(cfg.seed ?? 1);
     const init = cfg.init ?? { kind: 'normal', std: 0.02 };
     this.weight = this.param('weight', initWeight([cfg.inFeatures, cfg.outFeatures], cfg.inFeatures, cfg.outFeatures, init, seeds.take()));
     this.bias = cfg.bias === false ? null : this.param('bias', tf.zeros([cfg.outFeatures]));
+    const sn = makeSpectralNorm(cfg.spectralNorm, cfg.outFeatures, seeds.take());
+    this.sn = sn ? this.child('sn', sn) : null;
+  }
+  /** The weight as used: spectrally normalised when the layer has spectral norm. */
+  effectiveWeight(): tf.Tensor {
+    return this.sn ? this.sn.normalize(this.weight) : this.weight;
   }
   apply(x: tf.Tensor2D): tf.Tensor2D {
-    const y: tf.Tensor2D = tf.matMul(x, this.weight as tf.Tensor2D);
+    const y: tf.Tensor2D = tf.matMul(x, this.effectiveWeight() as tf.Tensor2D);
     return this.bias ? (tf.add(y, this.bias) as tf.Tensor2D) : y;
   }
 }
@@ -43,6 +78,7 @@ export interface ConvConfig {
   pad?: 'same' | 'valid';
   bias?: boolean;
   init?: WeightInit;
+  spectralNorm?: SpectralNormOption;
   seed?: number;
 }
 
@@ -53,6 +89,7 @@ export interface ConvConfig {
 abstract class ConvLayer extends Module {
   readonly weight: tf.Variable;
   readonly bias: tf.Variable | null;
+  readonly sn: SpectralNorm | null;
   constructor(
     readonly cfg: ConvConfig,
     transposed: boolean,
@@ -60,9 +97,17 @@ abstract class ConvLayer extends Module {
     super();
     const { kernel: k, inChannels: ci, outChannels: co } = cfg;
     const shape = transposed ? [k, k, co, ci] : [k, k, ci, co];
-    const seed = new SeedStream(cfg.seed ?? 1).take();
-    this.weight = this.param('weight', initWeight(shape, k * k * ci, k * k * co, cfg.init ?? { kind: 'normal', std: 0.02 }, seed));
+    const seeds = new SeedStream(cfg.seed ?? 1);
+    this.weight = this.param('weight', initWeight(shape, k * k * ci, k * k * co, cfg.init ?? { kind: 'normal', std: 0.02 }, seeds.take()));
     this.bias = cfg.bias === false ? null : this.param('bias', tf.zeros([co]));
+    // σ of the [fan-in, out] matrix; for the transposed layout the last axis is the input, as in PyTorch.
+    const sn = makeSpectralNorm(cfg.spectralNorm, shape[3], seeds.take());
+    this.sn = sn ? this.child('sn', sn) : null;
+  }
+
+  /** The weight as used: spectrally normalised when the layer has spectral norm. */
+  effectiveWeight(): tf.Tensor4D {
+    return (this.sn ? this.sn.normalize(this.weight) : this.weight) as tf.Tensor4D;
   }
 
   protected withBias(y: tf.Tensor4D): tf.Tensor4D {
@@ -76,7 +121,7 @@ export class Conv2d extends ConvLayer {
     super(cfg, false);
   }
   apply(x: tf.Tensor4D): tf.Tensor4D {
-    return this.withBias(tf.conv2d(x, this.weight as tf.Tensor4D, this.cfg.stride ?? 1, this.cfg.pad ?? 'same'));
+    return this.withBias(tf.conv2d(x, this.effectiveWeight(), this.cfg.stride ?? 1, this.cfg.pad ?? 'same'));
   }
 }
 
@@ -92,7 +137,7 @@ export class ConvTranspose2d extends ConvLayer {
     const k = this.cfg.kernel;
     const co = this.cfg.outChannels;
     const out: [number, number, number, number] = pad === 'same' ? [n, h * s, w * s, co] : [n, (h - 1) * s + k, (w - 1) * s + k, co];
-    return this.withBias(tf.conv2dTranspose(x, this.weight as tf.Tensor4D, out, s, pad));
+    return this.withBias(tf.conv2dTranspose(x, this.effectiveWeight(), out, s, pad));
   }
 }
 
@@ -100,6 +145,8 @@ export interface BatchNormConfig {
   channels: number;
   momentum?: number;
   epsilon?: number;
+  /** Learn a per-channel gain and bias (default true; conditional batch norm supplies its own). */
+  affine?: boolean;
 }
 
 /**
@@ -107,14 +154,16 @@ export interface BatchNormConfig {
  * and moves the running estimates, kept as buffers, toward them; evaluation uses the running estimates.
  */
 export class BatchNorm extends Module {
-  readonly gamma: tf.Variable;
-  readonly beta: tf.Variable;
+  readonly gamma: tf.Variable | undefined;
+  readonly beta: tf.Variable | undefined;
   readonly runningMean: tf.Variable;
   readonly runningVar: tf.Variable;
   constructor(readonly cfg: BatchNormConfig) {
     super();
-    this.gamma = this.param('weight', tf.ones([cfg.channels]));
-    this.beta = this.param('bias', tf.zeros([cfg.channels]));
+    if (cfg.affine !== false) {
+      this.gamma = this.param('weight', tf.ones([cfg.channels]));
+      this.beta = this.param('bias', tf.zeros([cfg.channels]));
+    }
     this.runningMean = this.buffer('running_mean', tf.zeros([cfg.channels]));
     this.runningVar = this.buffer('running_var', tf.ones([cfg.channels]));
   }

@@ -1,0 +1,58 @@
+import * as tf from '@tensorflow/tfjs';
+import { Module } from './module';
+import { stopGradient } from './stopGradient';
+
+export interface SpectralNormConfig {
+  /** Power iterations per training step (default 1, as in SNGAN and BigGAN). */
+  iterations?: number;
+  eps?: number;
+  seed?: number;
+}
+
+/**
+ * Spectral normalisation (Miyato et al., 2018): W / σ(W), σ the largest singular value of W viewed as a
+ * [fan-in, out] matrix, estimated by power iteration with a persistent vector u (buffer `u0`, as BigGAN-PyTorch
+ * names it) that moves one step per training call. σ's gradient flows through W only; u and v are constants.
+ * The last estimate is kept in buffer `sv0`.
+ */
+export class SpectralNorm extends Module {
+  readonly u: tf.Variable;
+  readonly sv: tf.Variable;
+
+  constructor(
+    readonly outFeatures: number,
+    readonly cfg: SpectralNormConfig = {},
+  ) {
+    super();
+    this.u = this.buffer('u0', tf.tidy(() => unit(tf.randomNormal([outFeatures], 0, 1, 'float32', cfg.seed ?? 7), 1e-8)));
+    this.sv = this.buffer('sv0', tf.ones([]));
+  }
+
+  /** W / σ(W); in training mode also advances u and records σ. */
+  normalize(w: tf.Tensor): tf.Tensor {
+    const eps = this.cfg.eps ?? 1e-8;
+    const m = w.reshape([-1, this.outFeatures]) as tf.Tensor2D;
+    let u = this.u as tf.Tensor;
+    let v = unit(tf.matMul(m, u.reshape([-1, 1])).reshape([-1]), eps);
+    const iterations = this.training ? (this.cfg.iterations ?? 1) : 0;
+    for (let i = 0; i < iterations; i++) {
+      u = unit(tf.matMul(m, v.reshape([-1, 1]), true, false).reshape([-1]), eps);
+      v = unit(tf.matMul(m, u.reshape([-1, 1])).reshape([-1]), eps);
+    }
+    const uc = stopGradient(u);
+    const vc = stopGradient(v);
+    const sigma = tf.sum(tf.mul(vc, tf.matMul(m, uc.reshape([-1, 1])).reshape([-1])));
+    if (this.training) {
+      tf.tidy(() => {
+        this.u.assign(tf.clone(uc));
+        this.sv.assign(tf.clone(sigma));
+      });
+    }
+    return tf.div(w, sigma);
+  }
+}
+
+/** v / (‖v‖ + ε), as BigGAN-PyTorch's power iteration normalises. */
+function unit(v: tf.Tensor, eps: number): tf.Tensor {
+  return tf.div(v, tf.add(tf.norm(v), eps));
+}
