@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { DatasetError } from './errors';
-import { rng } from './toy';
+import { rng } from '../lib/sample/random';
 
 export interface BatchOptions {
   batchSize: number;

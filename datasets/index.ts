@@ -7,4 +7,5 @@ export { stackedMnist } from './stackedMnist';
 export { loadCifar10, fromCifarBatches, untar, CIFAR10_CLASSES } from './cifar10';
 export { loadImageFolder, type ImageFolderOptions, type ImageFolderData } from './imageFolder';
 export { batches, type Batch, type BatchOptions } from './batches';
-export { ring8, grid25, spiral, bimodal1d, rng, gaussian, type ToyMixture } from './toy';
+export { ring8, grid25, spiral, bimodal1d, type ToyMixture } from './toy';
+export { rng, gaussian } from '../lib/sample/random';

@@ -1,3 +1,5 @@
+import { gaussian, rng } from '../lib/sample/random';
+
 /**
  * Toy distributions, generated and seeded. The 2-D mixtures expose their mode centres and σ so that mode
  * coverage can be measured the PacGAN way (a sample is high quality within 3σ of a centre).
@@ -10,23 +12,6 @@ export interface ToyMixture {
   sigma: number;
   /** `n` samples as a flat [x0, y0, x1, y1, …] array. */
   sample(n: number, seed?: number): Float32Array;
-}
-
-/** A small, fast, seedable generator (mulberry32) so that toy data is identical on every backend and machine. */
-export function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
-/** Standard normal draws by Box–Muller. */
-export function gaussian(rand: () => number): () => number {
-  return () => Math.sqrt(-2 * Math.log(1 - rand())) * Math.cos(2 * Math.PI * rand());
 }
 
 function mixture(name: string, centres: [number, number][], sigma: number): ToyMixture {

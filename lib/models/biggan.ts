@@ -1,0 +1,194 @@
+import * as tf from '@tensorflow/tfjs';
+import { ConditionalBatchNorm } from '../nn/conditionalBatchNorm';
+import { Embedding } from '../nn/embedding';
+import { BatchNorm, Conv2d, Linear, type ConvConfig, type WeightInit } from '../nn/layers';
+import { Module, SeedStream } from '../nn/module';
+import { DBlock, GBlock } from '../nn/resBlocks';
+import { SelfAttention } from '../nn/selfAttention';
+
+export type BigGanResolution = 32 | 64 | 128;
+
+export interface BigGanConfig {
+  resolution: BigGanResolution;
+  /** Channel width multiplier (BigGAN-PyTorch's G_ch / D_ch). */
+  ch?: number;
+  /** Latent size; split into one chunk per G block plus one for the input layer (hierarchical z). */
+  zDim?: number;
+  /** Size of the class embedding shared by all of G's conditional batch norms. */
+  sharedDim?: number;
+  /** Number of classes; 0 for an unconditional model (no embedding, no projection). */
+  classes?: number;
+  /** Resolutions that get a self-attention block, in G and D. */
+  attention?: number[];
+  /** Image channels. */
+  channels?: number;
+  /** Spectral norm on every conv and linear layer (default true, as in BigGAN). */
+  spectralNorm?: boolean;
+  /**
+   * Weight initialisation: 'orthogonal' (BigGAN's; default) or 'normal' N(0, 0.02). Orthogonal costs O(fan-in·out²)
+   * per layer in JavaScript: about a second for biggan32, much longer for the 128 preset's 1,536-wide layers.
+   */
+  init?: 'orthogonal' | 'normal';
+  seed?: number;
+}
+
+/** BigGAN-PyTorch's architectures: channel multipliers of ch per block, and where D downsamples. */
+const G_ARCH: Record<BigGanResolution, { in: number[]; out: number[] }> = {
+  32: { in: [4, 4, 4], out: [4, 4, 4] },
+  64: { in: [16, 16, 8, 4], out: [16, 8, 4, 2] },
+  128: { in: [16, 16, 8, 4, 2], out: [16, 8, 4, 2, 1] },
+};
+const D_ARCH: Record<BigGanResolution, { out: number[]; down: boolean[] }> = {
+  32: { out: [4, 4, 4, 4], down: [true, true, false, false] },
+  64: { out: [1, 2, 4, 8, 16], down: [true, true, true, true, false] },
+  128: { out: [1, 2, 4, 8, 16, 16], down: [true, true, true, true, true, false] },
+};
+
+/** Presets after the paper and BigGAN-PyTorch's launch scripts (ch 96 at 128×128 is the paper's BigGAN). */
+export const BIGGAN_PRESETS: Record<string, BigGanConfig> = {
+  biggan32: { resolution: 32, ch: 64, zDim: 128, attention: [], classes: 10 },
+  biggan64: { resolution: 64, ch: 64, zDim: 120, attention: [32], classes: 10 },
+  biggan128: { resolution: 128, ch: 96, zDim: 120, attention: [64], classes: 1000 },
+};
+
+function weightInit(c: Required<BigGanConfig>): WeightInit {
+  return c.init === 'normal' ? { kind: 'normal', std: 0.02 } : { kind: 'orthogonal' };
+}
+
+function resolve(cfg: BigGanConfig): Required<BigGanConfig> {
+  if (!(cfg.resolution in G_ARCH)) throw new Error(`BigGAN resolution must be 32, 64 or 128, got ${cfg.resolution}`);
+  const c: Required<BigGanConfig> = {
+    ch: 64,
+    zDim: cfg.resolution === 32 ? 128 : 120,
+    sharedDim: 128,
+    classes: 0,
+    attention: [],
+    channels: 3,
+    spectralNorm: true,
+    init: 'orthogonal',
+    seed: 1,
+    ...cfg,
+  };
+  const slots = G_ARCH[c.resolution].in.length + 1;
+  if (c.zDim % slots !== 0) throw new Error(`zDim ${c.zDim} must split into ${slots} equal chunks (hierarchical z) at resolution ${c.resolution}`);
+  return c;
+}
+
+/**
+ * BigGAN generator (Brock et al., 2019): hierarchical z (one chunk to the input layer, one per block, each
+ * concatenated with a shared class embedding to condition that block's batch norms), residual up-blocks,
+ * optional self-attention, and BN–ReLU–conv–tanh at the output. Parameter names follow BigGAN-PyTorch's where the
+ * structure matches (blocks.N.conv1.weight, …).
+ */
+export class BigGanGenerator extends Module {
+  readonly cfg: Required<BigGanConfig>;
+  private readonly shared: Embedding | null;
+  private readonly linear: Linear;
+  private readonly blocks: GBlock[] = [];
+  private readonly attentions = new Map<number, SelfAttention>();
+  private readonly outBn: BatchNorm;
+  private readonly outConv: Conv2d;
+
+  constructor(config: BigGanConfig) {
+    super();
+    const c = (this.cfg = resolve(config));
+    const seeds = new SeedStream(c.seed);
+    const arch = G_ARCH[c.resolution];
+    const chunk = c.zDim / (arch.in.length + 1);
+    const sn = c.spectralNorm;
+    const conv = (cc: ConvConfig) => new Conv2d({ ...cc, spectralNorm: sn, init: weightInit(c), seed: seeds.take() });
+    const condDim = chunk + (c.classes > 0 ? c.sharedDim : 0);
+    this.shared = c.classes > 0 ? this.child('shared', new Embedding({ classes: c.classes, dim: c.sharedDim, seed: seeds.take() })) : null;
+    this.linear = this.child('linear', new Linear({ inFeatures: chunk, outFeatures: 16 * arch.in[0] * c.ch, spectralNorm: sn, init: weightInit(c), seed: seeds.take() }));
+    let res = 4;
+    arch.in.forEach((mult, i) => {
+      res *= 2;
+      this.blocks.push(
+        this.child(
+          `blocks.${i}`,
+          new GBlock({
+            inChannels: mult * c.ch,
+            outChannels: arch.out[i] * c.ch,
+            conv,
+            norm: (channels) => new ConditionalBatchNorm({ channels, condDim, spectralNorm: sn, seed: seeds.take() }),
+          }),
+        ),
+      );
+      if (c.attention.includes(res)) this.attentions.set(i, this.child(`attention.${i}`, new SelfAttention({ channels: arch.out[i] * c.ch, spectralNorm: sn, seed: seeds.take() })));
+    });
+    const last = arch.out[arch.out.length - 1] * c.ch;
+    this.outBn = this.child('output_layer.0', new BatchNorm({ channels: last }));
+    this.outConv = this.child('output_layer.2', conv({ inChannels: last, outChannels: c.channels, kernel: 3 }));
+  }
+
+  /** Images in [-1, 1] for latents z [n, zDim] and, for a conditional model, class ids y [n]. */
+  apply(z: tf.Tensor2D, y?: tf.Tensor1D): tf.Tensor4D {
+    const c = this.cfg;
+    const arch = G_ARCH[c.resolution];
+    if (this.shared && y == null) throw new Error(`this BigGAN generator is conditional (${c.classes} classes): pass class ids y`);
+    const zs = tf.split(z, arch.in.length + 1, 1) as tf.Tensor2D[];
+    const emb = this.shared && y ? this.shared.apply(y) : null;
+    let h = this.linear.apply(zs[0]).reshape([z.shape[0], 4, 4, arch.in[0] * c.ch]) as tf.Tensor4D;
+    this.blocks.forEach((block, i) => {
+      const cond = emb ? (tf.concat([emb, zs[i + 1]], 1) as tf.Tensor2D) : zs[i + 1];
+      h = block.apply(h, cond);
+      const attn = this.attentions.get(i);
+      if (attn) h = attn.apply(h);
+    });
+    return tf.tanh(this.outConv.apply(tf.relu(this.outBn.apply(h)) as tf.Tensor4D));
+  }
+
+  /** The self-attention modules, by block index (to read their maps). */
+  attentionBlocks(): SelfAttention[] {
+    return [...this.attentions.values()];
+  }
+}
+
+/**
+ * BigGAN discriminator: residual down-blocks (the first without pre-activation), optional self-attention,
+ * ReLU, global sum pooling, a linear output, and for a conditional model the projection term ⟨embed(y), h⟩
+ * (Miyato & Koyama, 2018).
+ */
+export class BigGanDiscriminator extends Module {
+  readonly cfg: Required<BigGanConfig>;
+  private readonly blocks: DBlock[] = [];
+  private readonly attentions = new Map<number, SelfAttention>();
+  private readonly linear: Linear;
+  private readonly embed: Embedding | null;
+
+  constructor(config: BigGanConfig) {
+    super();
+    const c = (this.cfg = resolve(config));
+    const seeds = new SeedStream(c.seed + 1000);
+    const arch = D_ARCH[c.resolution];
+    const sn = c.spectralNorm;
+    const conv = (cc: ConvConfig) => new Conv2d({ ...cc, spectralNorm: sn, init: weightInit(c), seed: seeds.take() });
+    let inC = c.channels;
+    let res = c.resolution;
+    arch.out.forEach((mult, i) => {
+      const outC = mult * c.ch;
+      this.blocks.push(this.child(`blocks.${i}`, new DBlock({ inChannels: inC, outChannels: outC, conv, downsample: arch.down[i], preactivation: i > 0 })));
+      if (arch.down[i]) res /= 2;
+      // As in BigGAN-PyTorch: attention after every block whose output resolution is listed.
+      if (c.attention.includes(res)) this.attentions.set(i, this.child(`attention.${i}`, new SelfAttention({ channels: outC, spectralNorm: sn, seed: seeds.take() })));
+      inC = outC;
+    });
+    this.linear = this.child('linear', new Linear({ inFeatures: inC, outFeatures: 1, spectralNorm: sn, init: weightInit(c), seed: seeds.take() }));
+    this.embed = c.classes > 0 ? this.child('embed', new Embedding({ classes: c.classes, dim: inC, spectralNorm: sn, seed: seeds.take() })) : null;
+  }
+
+  /** Scores [n] (logits for minimax losses, values for hinge and Wasserstein). */
+  apply(x: tf.Tensor4D, y?: tf.Tensor1D): tf.Tensor1D {
+    if (this.embed && y == null) throw new Error(`this BigGAN discriminator is conditional (${this.cfg.classes} classes): pass class ids y`);
+    let h = x;
+    this.blocks.forEach((block, i) => {
+      h = block.apply(h);
+      const attn = this.attentions.get(i);
+      if (attn) h = attn.apply(h);
+    });
+    const pooled = tf.sum(tf.relu(h), [1, 2]) as tf.Tensor2D;
+    let out = this.linear.apply(pooled).reshape([-1]) as tf.Tensor1D;
+    if (this.embed && y) out = tf.add(out, tf.sum(tf.mul(this.embed.apply(y), pooled), 1)) as tf.Tensor1D;
+    return out;
+  }
+}

@@ -1,0 +1,2 @@
+export { truncatedLatents, interpolate } from './truncation';
+export { rng, gaussian } from './random';
