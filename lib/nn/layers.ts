@@ -188,7 +188,7 @@ export class BatchNorm extends Module {
   }
   apply<T extends tf.Tensor>(x: T): T {
     const eps = this.cfg.epsilon ?? 1e-5;
-    if (!this.training) return tf.batchNorm(x, this.runningMean, this.runningVar, this.beta, this.gamma, eps) as T;
+    if (!this.training) return this.normalize(x, this.runningMean, this.runningVar, eps);
     const axes = x.shape.slice(0, -1).map((_, i) => i);
     const { mean, variance } = tf.moments(x, axes);
     const m = this.cfg.momentum ?? 0.1;
@@ -198,6 +198,13 @@ export class BatchNorm extends Module {
       this.runningMean.assign(tf.add(tf.mul(this.runningMean, 1 - m), tf.mul(mean, m)));
       this.runningVar.assign(tf.add(tf.mul(this.runningVar, 1 - m), tf.mul(variance, (m * count) / Math.max(count - 1, 1))));
     });
-    return tf.batchNorm(x, mean, variance, this.beta, this.gamma, eps) as T;
+    return this.normalize(x, mean, variance, eps);
+  }
+
+  private normalize<T extends tf.Tensor>(x: T, mean: tf.Tensor, variance: tf.Tensor, eps: number): T {
+    if (this.gamma && this.beta) return tf.batchNorm(x, mean, variance, this.beta, this.gamma, eps) as T;
+    // tf.batchNorm without scale/offset cannot be differentiated in TF.js 4.22 (its gradient saves the missing
+    // inputs and clones `undefined`), so the non-affine case is written out.
+    return tf.mul(tf.sub(x, mean), tf.rsqrt(tf.add(variance, eps))) as T;
   }
 }

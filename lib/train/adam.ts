@@ -81,6 +81,13 @@ export class Adam {
     return this.moments.get(param);
   }
 
+  /** Restores the moments of `param` (from a checkpoint). */
+  setMoments(param: tf.Variable, m: tf.Tensor, v: tf.Tensor): void {
+    const s = this.state(param);
+    s.m.assign(m);
+    s.v.assign(v);
+  }
+
   dispose(): void {
     for (const { m, v } of this.moments.values()) tf.dispose([m, v]);
     this.moments.clear();
