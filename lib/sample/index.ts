@@ -1,2 +1,3 @@
 export { truncatedLatents, interpolate } from './truncation';
 export { rng, gaussian } from './random';
+export { sampleSheet } from './sheet';

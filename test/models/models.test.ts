@@ -1,0 +1,105 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import {
+  BigGanDiscriminator,
+  BigGanGenerator,
+  DcganDiscriminator,
+  DcganGenerator,
+  Ema,
+  interpolate,
+  Linear,
+  sampleSheet,
+  tf,
+  ToyMlpDiscriminator,
+  ToyMlpGenerator,
+  truncatedLatents,
+  type BigGanResolution,
+} from '../../lib';
+import { on } from '../helpers';
+
+test('BigGAN G and D at 32, 64 and 128: shapes, conditional and not, attention where asked, parameter names', async () => {
+  await on('wasm', () => undefined);
+  for (const resolution of [32, 64, 128] as BigGanResolution[]) {
+    for (const classes of [0, 5]) {
+      const cfg = { resolution, ch: 8, classes, sharedDim: 4, attention: [resolution / 2], init: 'normal' as const };
+      const g = new BigGanGenerator(cfg);
+      const d = new BigGanDiscriminator(cfg);
+      const z = tf.randomNormal([2, g.cfg.zDim]) as tf.Tensor2D;
+      const y = classes ? tf.tensor1d([0, 4], 'int32') : undefined;
+      const x = g.apply(z, y);
+      assert.deepEqual(x.shape, [2, resolution, resolution, 3], `G ${resolution}`);
+      const range = [tf.min(x).dataSync()[0], tf.max(x).dataSync()[0]];
+      assert.ok(range[0] >= -1 && range[1] <= 1, 'tanh output');
+      assert.deepEqual(d.apply(x, y).shape, [2]);
+      assert.equal(g.attentionBlocks().length, 1);
+      const names = g.namedParameters().map(([n]) => n);
+      assert.ok(names.includes('blocks.0.conv1.weight') && names.includes('linear.weight'));
+      assert.equal(names.includes('shared.weight'), classes > 0);
+      assert.equal(d.namedParameters().some(([n]) => n === 'embed.weight'), classes > 0);
+      if (classes) assert.throws(() => g.apply(z), /conditional \(5 classes\): pass class ids y/);
+      tf.dispose([z, x, ...(y ? [y] : [])]);
+      g.dispose();
+      d.dispose();
+    }
+  }
+  assert.throws(() => new BigGanGenerator({ resolution: 32, zDim: 30 }), /zDim 30 must split into 4 equal chunks/);
+});
+
+test('DCGAN and toy MLP shapes; DCGAN rejects a resolution it cannot build', async () => {
+  await on('wasm', () => undefined);
+  const g = new DcganGenerator({ resolution: 16, ch: 4, channels: 1 });
+  const d = new DcganDiscriminator({ resolution: 16, ch: 4, channels: 1 });
+  const x = g.apply(tf.randomNormal([3, 128]) as tf.Tensor2D);
+  assert.deepEqual(x.shape, [3, 16, 16, 1]);
+  assert.deepEqual(d.apply(x).shape, [3]);
+  assert.throws(() => new DcganGenerator({ resolution: 24 }), /power of two ≥ 8, got 24/);
+  const tg = new ToyMlpGenerator();
+  const td = new ToyMlpDiscriminator();
+  assert.deepEqual(td.apply(tg.apply(tf.randomNormal([5, 2]) as tf.Tensor2D)).shape, [5]);
+  [g, d, tg, td].forEach((m) => m.dispose());
+});
+
+test('EMA: copies before its start step, then θ_ema ← d·θ_ema + (1 − d)·θ', async () => {
+  await on('cpu', () => undefined);
+  const src = new Linear({ inFeatures: 1, outFeatures: 1, bias: false });
+  const dst = new Linear({ inFeatures: 1, outFeatures: 1, bias: false });
+  src.weight.assign(tf.tensor2d([[1]]));
+  const ema = new Ema(src, dst, { decay: 0.5, startStep: 2 });
+  assert.equal(dst.weight.dataSync()[0], 1);
+  src.weight.assign(tf.tensor2d([[3]]));
+  ema.update(1);
+  assert.equal(dst.weight.dataSync()[0], 3, 'before the start step: a copy');
+  src.weight.assign(tf.tensor2d([[5]]));
+  ema.update(2);
+  assert.equal(dst.weight.dataSync()[0], 4, '0.5·3 + 0.5·5');
+  ema.update(3);
+  assert.equal(dst.weight.dataSync()[0], 4.5);
+  assert.throws(() => new Ema(src, new Linear({ inFeatures: 2, outFeatures: 1 })), /no matching 'weight' \[1,1\]/);
+  src.dispose();
+  dst.dispose();
+});
+
+test('truncated latents stay within the threshold, are seeded, and interpolation hits both ends', async () => {
+  await on('cpu', () => undefined);
+  const z = truncatedLatents(500, 16, { threshold: 0.5, seed: 1 });
+  const v = z.dataSync() as Float32Array;
+  assert.ok(Math.max(...Array.from(v).map(Math.abs)) <= 0.5);
+  const mean = v.reduce((a, b) => a + b, 0) / v.length;
+  const std = Math.sqrt(v.reduce((a, b) => a + b * b, 0) / v.length);
+  assert.ok(Math.abs(mean) < 0.02 && Math.abs(std - 0.2855) < 0.01, `truncated N(0,1) at 0.5 has σ ≈ 0.286; got mean ${mean}, σ ${std}`);
+  assert.deepEqual(Array.from(truncatedLatents(2, 3, { threshold: 1, seed: 4 }).dataSync()), Array.from(truncatedLatents(2, 3, { threshold: 1, seed: 4 }).dataSync()));
+  assert.throws(() => truncatedLatents(1, 1, { threshold: 0 }), /threshold must be > 0/);
+  const a = tf.tensor1d([1, 0]);
+  const b = tf.tensor1d([0, 1]);
+  for (const mode of ['lerp', 'slerp'] as const) {
+    const path = interpolate(a, b, 5, mode).arraySync();
+    assert.deepEqual(path[0].map((x) => Math.round(x * 1e6) / 1e6), [1, 0]);
+    assert.deepEqual(path[4].map((x) => Math.round(x * 1e6) / 1e6), [0, 1]);
+    if (mode === 'slerp') assert.ok(Math.abs(Math.hypot(...path[2]) - 1) < 1e-5, 'slerp keeps the norm');
+  }
+  const g = new BigGanGenerator({ resolution: 32, ch: 2, classes: 3, sharedDim: 4, init: 'normal' });
+  const sheet = sampleSheet(g, { classes: [0, 2], perClass: 3, truncation: 0.5 });
+  assert.deepEqual(sheet.shape, [6, 32, 32, 3]);
+  tf.dispose([z, a, b, sheet]);
+  g.dispose();
+});
