@@ -81,3 +81,25 @@ export function* batches(data: { images: tf.Tensor; labels?: Int32Array }, o: Ba
     free(next);
   }
 }
+
+/**
+ * Batches as a function of their position in training — (step, D step, micro-batch) → {x, y} — drawn at random
+ * with a seed, which is what `Trainer` asks for: a run resumed from a checkpoint sees exactly the batches an
+ * uninterrupted run would have. The tensors are created inside the trainer's step and freed with it.
+ */
+export function batchSource(
+  data: { images: tf.Tensor; labels?: Int32Array },
+  o: { batchSize: number; seed?: number },
+): (step: number, dStep: number, micro: number) => { x: tf.Tensor; y?: tf.Tensor1D } {
+  const n = data.images.shape[0];
+  if (!Number.isInteger(o.batchSize) || o.batchSize < 1 || o.batchSize > n) {
+    throw new DatasetError(`batchSize must be a whole number from 1 to the ${n} examples, got ${o.batchSize}`);
+  }
+  return (step, dStep, micro) => {
+    const u = rng(((o.seed ?? 0) * 7919 + step * 104729 + (dStep + 1) * 131 + micro) >>> 0);
+    const ids = Int32Array.from({ length: o.batchSize }, () => Math.floor(u() * n));
+    const x = tf.gather(data.images, tf.tensor1d(ids, 'int32'));
+    const y = data.labels ? tf.tensor1d(Int32Array.from(ids, (i) => data.labels![i]), 'int32') : undefined;
+    return { x, y };
+  };
+}

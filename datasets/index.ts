@@ -6,6 +6,6 @@ export { loadMnist, fromIdx, FASHION_CLASSES, DIGIT_CLASSES, DEBIAN_FASHION_MNIS
 export { stackedMnist } from './stackedMnist';
 export { loadCifar10, fromCifarBatches, untar, CIFAR10_CLASSES } from './cifar10';
 export { loadImageFolder, type ImageFolderOptions, type ImageFolderData } from './imageFolder';
-export { batches, type Batch, type BatchOptions } from './batches';
+export { batches, batchSource, type Batch, type BatchOptions } from './batches';
 export { ring8, grid25, spiral, bimodal1d, type ToyMixture } from './toy';
 export { rng, gaussian } from '../lib/sample/random';

@@ -136,6 +136,21 @@ export class Trainer {
   }
 
   trainStep(): StepStats {
+    try {
+      return this.unguardedStep();
+    } catch (e) {
+      const message = String((e as Error).message);
+      if (/memory access out of bounds|out of memory|Cannot enlarge memory/i.test(message)) {
+        throw new Error(
+          `step ${this.step + 1} ran out of memory on the '${tf.getBackend()}' backend (${message}); the wasm backend has at most 4 GB. ` +
+            'Split the batch into micro-batches with `accumulate` (same effective batch), or lower the batch size or `ch`.',
+        );
+      }
+      throw e;
+    }
+  }
+
+  private unguardedStep(): StepStats {
     const t0 = performance.now();
     const { g, d } = this.cfg;
     const step = this.step;

@@ -10,6 +10,8 @@ import { BACKEND_NAMES, type BackendName, describeBackend, initBackend, tf } fro
 import { DcganDiscriminator, DcganGenerator } from '../../lib/models/dcgan';
 import { Adam } from '../../lib/train/adam';
 import { ganStep } from '../../lib/train/simpleStep';
+import { BigGanDiscriminator, BigGanGenerator, BIGGAN_PRESETS } from '../../lib/models/biggan';
+import { Trainer } from '../../lib/train/trainer';
 import { profileKernels } from '../../lib/backend/profile';
 
 interface RunResult {
@@ -75,6 +77,37 @@ async function run(o: RunOptions): Promise<RunResult> {
 const round = (x: number) => Math.round(x * 10) / 10;
 
 /**
+ * One BigGAN-32 training step (the biggan32 preset: ch 64, 10 classes; hinge loss, one D and one G update) at an
+ * effective batch of 64. On wasm the batch runs as 4 accumulated micro-batches of 16: at 64 at once the tape
+ * exceeds wasm's 4 GB.
+ */
+async function runBiggan(backend: BackendName, steps: number): Promise<{ backend: BackendName; ms_per_step: number; micro_batches: number; tensors_after_step2: number; tensors_after_last: number } | { backend: BackendName; error: string }> {
+  await initBackend({ backend });
+  const micro = backend === 'wasm' || backend === 'cpu' ? 4 : 1;
+  const cfg = BIGGAN_PRESETS.biggan32;
+  const g = new BigGanGenerator(cfg);
+  const d = new BigGanDiscriminator(cfg);
+  const n = 64 / micro;
+  const trainer = new Trainer({
+    g,
+    d,
+    zDim: 128,
+    classes: 10,
+    accumulate: micro,
+    batch: (step, s, m) => ({
+      x: tf.randomUniform([n, 32, 32, 3], -1, 1, 'float32', step * 100 + s * 10 + m),
+      y: tf.tensor1d(Int32Array.from({ length: n }, (_, i) => i % 10), 'int32'),
+    }),
+  });
+  trainer.trainStep();
+  trainer.trainStep();
+  const afterStep2 = tf.memory().numTensors;
+  const t0 = performance.now();
+  for (let i = 0; i < steps; i++) trainer.trainStep();
+  return { backend, ms_per_step: round((performance.now() - t0) / steps), micro_batches: micro, tensors_after_step2: afterStep2, tensors_after_last: tf.memory().numTensors };
+}
+
+/**
  * Multiply-adds ×2 of one benchmark step, convolutions and dense layers only. Per sample, with Gf and Df the
  * forward costs: the D step runs G forward and D forward+backward on 2 batches (≈ 1·Gf + 6·Df), the G step G
  * forward+backward and D forward+input-gradient (≈ 3·Gf + 2·Df).
@@ -122,6 +155,14 @@ function torchPeer(steps: number): { ms_per_step: number; torch: string; note?: 
 
 async function main(): Promise<void> {
   const args = process.argv.slice(2);
+  if (args[0] === '--biggan') {
+    try {
+      console.log(JSON.stringify(await runBiggan(args[1] as BackendName, Number(args[2] ?? 1))));
+    } catch (e) {
+      console.log(JSON.stringify({ backend: args[1], error: (e as Error).message }));
+    }
+    process.exit(0);
+  }
   if (args[0] === '--child') {
     const o = JSON.parse(args[1]) as RunOptions;
     try {
@@ -168,6 +209,24 @@ async function main(): Promise<void> {
   console.log(`${'pytorch (cpu, 2 threads)'.padEnd(28)}${torchMs == null ? '-'.padStart(10) + '  not run: ' + (torch as { error: string }).error : torchMs.toFixed(1).padStart(10) + `  torch ${(torch as { torch: string }).torch}`}`);
   if ('note' in torch && torch.note) console.log(`  note: ${torch.note}`);
 
+  // BigGAN-32 on the backends that run the DCGAN at full size (the stock cpu backend would take hours).
+  const bigganSteps = Number(process.env.BENCH_BIGGAN_STEPS ?? 1);
+  const biggan: Record<string, { ms_per_step: number; micro_batches: number; tensors_after_step2: number; tensors_after_last: number }> = {};
+  if (bigganSteps > 0) {
+    console.log(`\nBigGAN-32 training step (biggan32 preset: G 4.37M, D 4.21M parameters; batch 64; ${bigganSteps} timed step(s) after 2)\n`);
+    for (const r of results.filter((x) => !x.error && x.batch === 64 && x.threads !== 1)) {
+      const out = spawnSync(process.execPath, [__filename, '--biggan', r.backend, String(bigganSteps)], { encoding: 'utf8', timeout: 60 * 60_000 });
+      try {
+        const b = JSON.parse(out.stdout.trim().split('\n').pop() ?? '');
+        if (b.error) throw new Error(b.error);
+        biggan[r.backend] = { ms_per_step: b.ms_per_step, micro_batches: b.micro_batches, tensors_after_step2: b.tensors_after_step2, tensors_after_last: b.tensors_after_last };
+        console.log(`${r.backend.padEnd(28)}${b.ms_per_step.toFixed(0).padStart(10)} ms/step  (${b.micro_batches} micro-batch(es); tensors ${b.tensors_after_step2} → ${b.tensors_after_last})`);
+      } catch (e) {
+        console.log(`${r.backend.padEnd(28)}${'-'.padStart(10)}  not run: ${(e as Error).message || out.stderr.slice(-300)}`);
+      }
+    }
+  }
+
   const full = results.filter((r) => !r.error && r.batch === 64 && r.threads !== 1);
   const best = full.sort((a, b) => a.ms_per_step - b.ms_per_step)[0];
   const leaks = results.filter((r) => !r.error && r.tensors_after_last !== r.tensors_after_step2);
@@ -186,6 +245,7 @@ async function main(): Promise<void> {
     torch_ms_per_step: torchMs,
     best_backend: best?.backend ?? null,
     ratio_vs_torch: best && torchMs ? Math.round((best.ms_per_step / torchMs) * 100) / 100 : null,
+    biggan32: biggan,
   };
   console.log(JSON.stringify(summary));
 }

@@ -5,7 +5,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { createCanvas } from '@napi-rs/canvas';
-import { batches, DatasetError, DEBIAN_FASHION_MNIST, FASHION_CLASSES, fromCifarBatches, loadCifar10, loadImageFolder, loadMnist, untar } from '../../datasets';
+import { batches, batchSource, DatasetError, DEBIAN_FASHION_MNIST, FASHION_CLASSES, fromCifarBatches, loadCifar10, loadImageFolder, loadMnist, untar } from '../../datasets';
 import { tf } from '../../lib';
 
 const tmp = (prefix: string) => fs.mkdtempSync(path.join(os.tmpdir(), prefix));
@@ -157,5 +157,24 @@ test('batches: seeded shuffles, labels aligned with images, drop-last, epochs, a
   }
   assert.equal(tf.memory().numTensors, live, 'a loop left with break frees its batches');
   assert.throws(() => batches({ images }, { batchSize: 11 }).next(), /larger than the 10 examples/);
+  images.dispose();
+});
+
+test('a batch source is a pure function of its position, labels aligned, freed by the caller’s tidy', () => {
+  const images = tf.tensor4d(Float32Array.from({ length: 20 }, (_, i) => i), [20, 1, 1, 1]);
+  const labels = Int32Array.from({ length: 20 }, (_, i) => 1000 + i);
+  const source = batchSource({ images, labels }, { batchSize: 5, seed: 2 });
+  const live = tf.memory().numTensors;
+  const read = (s: number, d: number, m: number) =>
+    tf.tidy(() => {
+      const b = source(s, d, m);
+      return [Array.from(b.x.dataSync()), Array.from(b.y!.dataSync())];
+    });
+  const [x1, y1] = read(3, 0, 1);
+  assert.deepEqual(read(3, 0, 1), [x1, y1], 'same position, same batch');
+  assert.notDeepEqual(read(3, 1, 1)[0], x1, 'another D step, another batch');
+  assert.deepEqual(y1, x1.map((v) => 1000 + v));
+  assert.equal(tf.memory().numTensors, live);
+  assert.throws(() => batchSource({ images }, { batchSize: 21 }), /from 1 to the 20 examples, got 21/);
   images.dispose();
 });
