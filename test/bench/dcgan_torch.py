@@ -2,7 +2,7 @@
 lib/train/simpleStep.ts (non-saturating loss, Adam 2e-4 / (0.5, 0.999), batch 64, 32x32 RGB).
 
 Run by `npm run bench` with OPENBLAS_NUM_THREADS=1 and two intra-op threads, so that the peer is at its best.
-Prints one JSON line: {"ms_per_step": N, "g_params": N, "d_params": N, "threads": N, "torch": "version"}.
+Prints one JSON line: {"ms_per_step": mean, "ms_median": N, "ms_min": N, "g_params": N, "d_params": N, "threads": N, "torch": "version"}.
 """
 import json
 import os
@@ -62,12 +62,16 @@ def main():
 
     for _ in range(2):
         step()
-    t0 = time.perf_counter()
+    times = []
     for _ in range(steps):
+        t0 = time.perf_counter()
         step()
-    ms = (time.perf_counter() - t0) * 1000 / steps
+        times.append((time.perf_counter() - t0) * 1000)
+    times.sort()
     print(json.dumps({
-        "ms_per_step": round(ms, 1),
+        "ms_per_step": round(sum(times) / len(times), 1),
+        "ms_median": round(times[len(times) // 2] if len(times) % 2 else (times[len(times) // 2 - 1] + times[len(times) // 2]) / 2, 1),
+        "ms_min": round(times[0], 1),
         "g_params": sum(p.numel() for p in g.parameters()),
         "d_params": sum(p.numel() for p in d.parameters()),
         "threads": torch.get_num_threads(),
