@@ -1,5 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
-import { BatchNorm, Conv2d, ConvTranspose2d, Linear } from '../nn/layers';
+import { ConditionalBatchNorm } from '../nn/conditionalBatchNorm';
+import { Embedding } from '../nn/embedding';
+import { BatchNorm, Conv2d, ConvTranspose2d, Linear, type SpectralNormOption } from '../nn/layers';
 import { Module, SeedStream } from '../nn/module';
 
 export interface DcganConfig {
@@ -11,10 +13,40 @@ export interface DcganConfig {
   resolution?: number;
   /** Image channels (3 for RGB, 1 for Fashion-MNIST). */
   channels?: number;
+  /** Classes for a conditional GAN (0: unconditional). */
+  classes?: number;
+  /**
+   * How G sees the class: 'concat' appends a one-hot vector to z (Mirza & Osindero's cGAN); 'cbn' gives every
+   * batch norm class-dependent gains and biases (conditional batch norm, from a learned class embedding).
+   */
+  gConditioning?: 'concat' | 'cbn';
+  /**
+   * How D sees the class: 'concat' appends one-hot label planes to the image; 'projection' adds ⟨embed(y), φ(x)⟩ to
+   * the logit (Miyato & Koyama, 2018).
+   */
+  dConditioning?: 'concat' | 'projection';
+  /** Spectral norm on D's layers (SNGAN's standard CNN). */
+  spectralNorm?: SpectralNormOption;
   seed?: number;
 }
 
-const DEFAULTS: Required<DcganConfig> = { zDim: 128, ch: 32, resolution: 32, channels: 3, seed: 1 };
+const DEFAULTS: Required<DcganConfig> = {
+  zDim: 128,
+  ch: 32,
+  resolution: 32,
+  channels: 3,
+  classes: 0,
+  gConditioning: 'cbn',
+  dConditioning: 'projection',
+  spectralNorm: false,
+  seed: 1,
+};
+
+const oneHot = (y: tf.Tensor1D, classes: number) => tf.oneHot(y, classes).toFloat() as tf.Tensor2D;
+
+function needLabels(c: Required<DcganConfig>, y: tf.Tensor1D | undefined, who: string): void {
+  if (c.classes > 0 && y == null) throw new Error(`this ${who} is conditional (${c.classes} classes): pass class ids y`);
+}
 
 function resolved(cfg: DcganConfig): Required<DcganConfig> {
   const c = { ...DEFAULTS, ...cfg };
@@ -30,31 +62,42 @@ function resolved(cfg: DcganConfig): Required<DcganConfig> {
 export class DcganGenerator extends Module {
   readonly cfg: Required<DcganConfig>;
   private readonly fc: Linear;
-  private readonly fcNorm: BatchNorm;
-  private readonly ups: { conv: ConvTranspose2d; norm: BatchNorm }[] = [];
+  private readonly fcNorm: BatchNorm | ConditionalBatchNorm;
+  private readonly ups: { conv: ConvTranspose2d; norm: BatchNorm | ConditionalBatchNorm }[] = [];
   private readonly out: Conv2d;
+  private readonly embed: Embedding | null;
 
   constructor(config: DcganConfig = {}) {
     super();
     const c = (this.cfg = resolved(config));
     const seeds = new SeedStream(c.seed);
     const top = 8 * c.ch;
-    this.fc = this.child('fc', new Linear({ inFeatures: c.zDim, outFeatures: 16 * top, bias: false, seed: seeds.take() }));
-    this.fcNorm = this.child('fc_bn', new BatchNorm({ channels: top }));
+    const cbn = c.classes > 0 && c.gConditioning === 'cbn';
+    const embedDim = 4 * c.ch;
+    this.embed = cbn ? this.child('embed', new Embedding({ classes: c.classes, dim: embedDim, seed: seeds.take() })) : null;
+    const norm = (channels: number) => (cbn ? new ConditionalBatchNorm({ channels, condDim: embedDim, seed: seeds.take() }) : new BatchNorm({ channels }));
+    const zIn = c.zDim + (c.classes > 0 && c.gConditioning === 'concat' ? c.classes : 0);
+    this.fc = this.child('fc', new Linear({ inFeatures: zIn, outFeatures: 16 * top, bias: false, seed: seeds.take() }));
+    this.fcNorm = this.child('fc_bn', norm(top));
     let width = top;
     for (let i = 0; i < Math.log2(c.resolution / 4); i++) {
       const conv = this.child(`up${i}`, new ConvTranspose2d({ inChannels: width, outChannels: width / 2, kernel: 4, stride: 2, bias: false, seed: seeds.take() }));
-      const norm = this.child(`up${i}_bn`, new BatchNorm({ channels: width / 2 }));
-      this.ups.push({ conv, norm });
+      const norm_ = this.child(`up${i}_bn`, norm(width / 2));
+      this.ups.push({ conv, norm: norm_ });
       width /= 2;
     }
     this.out = this.child('out', new Conv2d({ inChannels: width, outChannels: c.channels, kernel: 3, seed: seeds.take() }));
   }
 
-  apply(z: tf.Tensor2D): tf.Tensor4D {
-    const top = 8 * this.cfg.ch;
-    let h = tf.relu(this.fcNorm.apply(this.fc.apply(z).reshape([z.shape[0], 4, 4, top]))) as tf.Tensor4D;
-    for (const { conv, norm } of this.ups) h = tf.relu(norm.apply(conv.apply(h)));
+  apply(z: tf.Tensor2D, y?: tf.Tensor1D): tf.Tensor4D {
+    const c = this.cfg;
+    needLabels(c, y, 'DCGAN generator');
+    const top = 8 * c.ch;
+    const input = c.classes > 0 && c.gConditioning === 'concat' ? (tf.concat([z, oneHot(y!, c.classes)], 1) as tf.Tensor2D) : z;
+    const cond = this.embed ? this.embed.apply(y!) : null;
+    const bn = (norm: BatchNorm | ConditionalBatchNorm, x: tf.Tensor4D) => (norm instanceof ConditionalBatchNorm ? norm.apply(x, cond!) : norm.apply(x));
+    let h = tf.relu(bn(this.fcNorm, this.fc.apply(input).reshape([z.shape[0], 4, 4, top]) as tf.Tensor4D)) as tf.Tensor4D;
+    for (const { conv, norm } of this.ups) h = tf.relu(bn(norm, conv.apply(h))) as tf.Tensor4D;
     return tf.tanh(this.out.apply(h));
   }
 }
@@ -69,27 +112,38 @@ export class DcganDiscriminator extends Module {
   private readonly downs: Conv2d[] = [];
   private readonly mid: Conv2d;
   private readonly fc: Linear;
+  private readonly embed: Embedding | null;
 
   constructor(config: DcganConfig = {}) {
     super();
     const c = (this.cfg = resolved(config));
     const seeds = new SeedStream(c.seed + 1000);
-    let width = c.channels;
+    let width = c.channels + (c.classes > 0 && c.dConditioning === 'concat' ? c.classes : 0);
     let next = 2 * c.ch;
     for (let i = 0; i < Math.log2(c.resolution / 4); i++) {
-      this.downs.push(this.child(`down${i}`, new Conv2d({ inChannels: width, outChannels: next, kernel: 4, stride: 2, seed: seeds.take() })));
+      this.downs.push(this.child(`down${i}`, new Conv2d({ inChannels: width, outChannels: next, kernel: 4, stride: 2, spectralNorm: c.spectralNorm, seed: seeds.take() })));
       width = next;
       next *= 2;
     }
-    this.mid = this.child('mid', new Conv2d({ inChannels: width, outChannels: 4 * c.ch, kernel: 3, seed: seeds.take() }));
-    this.fc = this.child('fc', new Linear({ inFeatures: 16 * 4 * c.ch, outFeatures: 1, seed: seeds.take() }));
+    this.mid = this.child('mid', new Conv2d({ inChannels: width, outChannels: 4 * c.ch, kernel: 3, spectralNorm: c.spectralNorm, seed: seeds.take() }));
+    this.fc = this.child('fc', new Linear({ inFeatures: 16 * 4 * c.ch, outFeatures: 1, spectralNorm: c.spectralNorm, seed: seeds.take() }));
+    const projection = c.classes > 0 && c.dConditioning === 'projection';
+    this.embed = projection ? this.child('embed', new Embedding({ classes: c.classes, dim: 16 * 4 * c.ch, spectralNorm: c.spectralNorm, seed: seeds.take() })) : null;
   }
 
   /** Logits, shape [n]. */
-  apply(x: tf.Tensor4D): tf.Tensor1D {
+  apply(x: tf.Tensor4D, y?: tf.Tensor1D): tf.Tensor1D {
+    const c = this.cfg;
+    needLabels(c, y, 'DCGAN discriminator');
     let h = x;
+    if (c.classes > 0 && c.dConditioning === 'concat') {
+      const [n, height, width] = x.shape;
+      const planes = tf.tile(oneHot(y!, c.classes).reshape([n, 1, 1, c.classes]), [1, height, width, 1]) as tf.Tensor4D;
+      h = tf.concat([x, planes], 3) as tf.Tensor4D;
+    }
     for (const conv of this.downs) h = tf.leakyRelu(conv.apply(h), 0.2);
-    h = tf.leakyRelu(this.mid.apply(h), 0.2);
-    return this.fc.apply(h.reshape([x.shape[0], -1]) as tf.Tensor2D).reshape([-1]);
+    const features = tf.leakyRelu(this.mid.apply(h), 0.2).reshape([x.shape[0], -1]) as tf.Tensor2D;
+    const logit = this.fc.apply(features).reshape([-1]) as tf.Tensor1D;
+    return this.embed ? (tf.add(logit, tf.sum(tf.mul(this.embed.apply(y!), features), 1)) as tf.Tensor1D) : logit;
   }
 }
