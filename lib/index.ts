@@ -17,7 +17,7 @@ export { ganStep, type GanStepConfig, type Generator, type Discriminator, type O
 export * from './viz';
 export { Ema, type EmaConfig } from './train/ema';
 export * from './sample';
-export { Trainer, NonFiniteLossError, type TrainerConfig, type StepStats, type BatchSource, type GeneratorLike, type DiscriminatorLike } from './train/trainer';
+export { Trainer, NonFiniteLossError, type TrainerConfig, type StepStats, type BatchSource, type GeneratorLike, type DiscriminatorLike, type RunOptions, type StepCallback } from './train/trainer';
 export { saveCheckpoint, loadCheckpoint, type CheckpointManifest } from './train/checkpoint';
 export * from './models/toyMlp';
 export { modeCoverage, type ModeCoverage } from './metrics/modeCoverage';

@@ -56,6 +56,19 @@ export interface StepStats {
   ms: number;
 }
 
+/** Called after every step of `Trainer.run` (live plots, progress bars, metrics, early stopping by throwing). */
+export type StepCallback = (stats: StepStats, trainer: Trainer) => void;
+
+export interface RunOptions {
+  /** Train until `trainer.step` reaches this. */
+  until: number;
+  /** Folder for checkpoints; the last good one is always there. */
+  checkpointDir?: string;
+  /** Steps between checkpoints (default 1000); one is also written at the end. */
+  checkpointEvery?: number;
+  callbacks?: StepCallback[];
+}
+
 export class NonFiniteLossError extends Error {
   constructor(
     readonly step: number,
@@ -190,6 +203,23 @@ export class Trainer {
     this.step++;
     this.ema?.update(this.step);
     return { step: this.step, dLoss, gLoss: gr.loss - gr.extra, penalty, ortho: gr.extra, ms: performance.now() - t0 };
+  }
+
+  /**
+   * Trains until `o.until`, calling the callbacks after every step and writing checkpoints. When a step diverges
+   * the error names the last good checkpoint, and the models in memory are left as they were before that step.
+   */
+  run(o: RunOptions): StepStats[] {
+    const history: StepStats[] = [];
+    const every = o.checkpointEvery ?? 1000;
+    if (o.checkpointDir && this.lastCheckpoint == null) this.save(o.checkpointDir);
+    while (this.step < o.until) {
+      const stats = this.trainStep();
+      history.push(stats);
+      for (const cb of o.callbacks ?? []) cb(stats, this);
+      if (o.checkpointDir && (this.step % every === 0 || this.step === o.until)) this.save(o.checkpointDir);
+    }
+    return history;
   }
 
   /** Everything a resumed run needs, by name. */

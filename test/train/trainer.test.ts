@@ -162,3 +162,29 @@ test('learning, not just running: the toy MLP GAN covers ≥ 6 of the ring’s 8
   g.dispose();
   d.dispose();
 });
+
+test('run(): callbacks every step, periodic checkpoints, and a divergence that names the last good checkpoint', async () => {
+  await on('wasm', () => undefined);
+  const dir = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'gan-run-')), 'ckpt');
+  let poison = false;
+  const t = bigganTrainer({
+    dSteps: 1,
+    batch: (step) => ({
+      x: poison ? tf.fill([4, 32, 32, 3], NaN) : tf.tensor4d(seeded(4 * 32 * 32 * 3, 1 + step), [4, 32, 32, 3]),
+      y: tf.tensor1d([0, 1, 2, 0], 'int32'),
+    }),
+  });
+  const seen: number[] = [];
+  const history = t.run({ until: 4, checkpointDir: dir, checkpointEvery: 2, callbacks: [(s) => seen.push(s.step)] });
+  assert.deepEqual(seen, [1, 2, 3, 4]);
+  assert.equal(history.length, 4);
+  assert.equal(JSON.parse(fs.readFileSync(path.join(dir, 'checkpoint.json'), 'utf8')).step, 4);
+  poison = true;
+  assert.throws(
+    () => t.run({ until: 8, checkpointDir: dir, checkpointEvery: 2 }),
+    (e: unknown) => e instanceof NonFiniteLossError && e.step === 5 && e.lastCheckpoint === dir && (e as Error).message.includes(`last good checkpoint is ${dir}`),
+  );
+  assert.equal(t.step, 4, 'the diverging step was not applied');
+  disposeTrainer(t);
+  fs.rmSync(path.dirname(dir), { recursive: true, force: true });
+});
