@@ -123,11 +123,21 @@ export class BigGanGenerator extends Module {
 
   /** Images in [-1, 1] for latents z [n, zDim] and, for a conditional model, class ids y [n]. */
   apply(z: tf.Tensor2D, y?: tf.Tensor1D): tf.Tensor4D {
+    if (this.shared && y == null) throw new Error(`this BigGAN generator is conditional (${this.cfg.classes} classes): pass class ids y`);
+    return this.applyEmbedded(z, this.shared && y ? this.shared.apply(y) : null);
+  }
+
+  /** The shared class embeddings [n, sharedDim] of class ids: interpolate between them to morph between classes. */
+  classEmbedding(y: tf.Tensor1D): tf.Tensor2D {
+    if (this.shared == null) throw new Error('this BigGAN generator is unconditional: it has no class embedding');
+    return this.shared.apply(y);
+  }
+
+  /** Images for latents and explicit class embeddings (e.g. a mix of two classes' embeddings). */
+  applyEmbedded(z: tf.Tensor2D, emb: tf.Tensor2D | null): tf.Tensor4D {
     const c = this.cfg;
     const arch = G_ARCH[c.resolution];
-    if (this.shared && y == null) throw new Error(`this BigGAN generator is conditional (${c.classes} classes): pass class ids y`);
     const zs = tf.split(z, arch.in.length + 1, 1) as tf.Tensor2D[];
-    const emb = this.shared && y ? this.shared.apply(y) : null;
     let h = this.linear.apply(zs[0]).reshape([z.shape[0], 4, 4, arch.in[0] * c.ch]) as tf.Tensor4D;
     this.blocks.forEach((block, i) => {
       const cond = emb ? (tf.concat([emb, zs[i + 1]], 1) as tf.Tensor2D) : zs[i + 1];

@@ -63,6 +63,39 @@ export class Module {
     return this.parameters().reduce((n, v) => n + v.size, 0);
   }
 
+  /** Parameters and buffers by dotted name: what a checkpoint or a weight import reads and writes. */
+  stateDict(): Map<string, tf.Variable> {
+    return new Map([...this.namedParameters(), ...this.namedBuffers()]);
+  }
+
+  /**
+   * Copies tensors into this module's parameters and buffers by name. Every entry of the module must be present
+   * with the same shape (a missing or mis-shaped name is an error naming it); extra entries are an error unless
+   * `strict` is false.
+   */
+  loadStateDict(state: Map<string, tf.Tensor>, o: { strict?: boolean; source?: string } = {}): void {
+    const own = this.stateDict();
+    const where = o.source ?? 'the state dict';
+    for (const [name, v] of own) {
+      const t = state.get(name);
+      if (t == null) throw new Error(`${where} has no '${name}': it was written for a different model or config`);
+      if (t.shape.join() !== v.shape.join()) throw new Error(`${where}: '${name}' is [${t.shape}], the model wants [${v.shape}]`);
+    }
+    if (o.strict !== false) {
+      const extra = [...state.keys()].filter((k) => !own.has(k));
+      if (extra.length) throw new Error(`${where} has entries this model lacks: ${extra.slice(0, 5).join(', ')}${extra.length > 5 ? ', …' : ''}`);
+    }
+    for (const [name, v] of own) v.assign(state.get(name)!);
+  }
+
+  /** Parameter counts per child, and the total, as lines for printing. */
+  summary(): string {
+    const lines = [...this.kids].map(([name, kid]) => `  ${name.padEnd(24)} ${kid.numParameters().toLocaleString('en-US').padStart(12)}`);
+    const own = [...this.params.values()].reduce((n, v) => n + v.size, 0);
+    if (own) lines.unshift(`  ${'(own)'.padEnd(24)} ${own.toLocaleString('en-US').padStart(12)}`);
+    return [`${this.constructor.name}: ${this.numParameters().toLocaleString('en-US')} parameters`, ...lines].join('\n');
+  }
+
   /** Training mode (batch statistics, buffer updates) or evaluation mode, for the whole subtree. */
   train(on = true): this {
     this.training = on;

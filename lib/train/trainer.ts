@@ -226,15 +226,14 @@ export class Trainer {
   private stateTensors(): Map<string, tf.Tensor> {
     const out = new Map<string, tf.Tensor>();
     const add = (prefix: string, m: Module, opt?: Adam) => {
+      for (const [name, v] of m.stateDict()) out.set(`${prefix}.${name}`, v);
       for (const [name, v] of m.namedParameters()) {
-        out.set(`${prefix}.${name}`, v);
         const mom = opt?.momentsOf(v);
         if (mom) {
           out.set(`${prefix}_opt.${name}.m`, mom.m);
           out.set(`${prefix}_opt.${name}.v`, mom.v);
         }
       }
-      for (const [name, v] of m.namedBuffers()) out.set(`${prefix}.${name}`, v);
     };
     add('G', this.cfg.g, this.gOptimizer);
     add('D', this.cfg.d, this.dOptimizer);
@@ -252,12 +251,8 @@ export class Trainer {
     const { manifest, tensors } = loadCheckpoint(dir);
     try {
       const restore = (prefix: string, m: Module, opt?: Adam) => {
-        for (const [name, v] of [...m.namedParameters(), ...m.namedBuffers()]) {
-          const t = tensors.get(`${prefix}.${name}`);
-          if (t == null) throw new Error(`checkpoint ${dir} has no ${prefix}.${name}: it was written for a different model config`);
-          if (t.shape.join() !== v.shape.join()) throw new Error(`checkpoint ${dir}: ${prefix}.${name} is [${t.shape}], the model wants [${v.shape}]`);
-          v.assign(t);
-        }
+        const own = new Map([...tensors].filter(([k]) => k.startsWith(`${prefix}.`)).map(([k, t]) => [k.slice(prefix.length + 1), t]));
+        m.loadStateDict(own, { source: `checkpoint ${dir} (${prefix})` });
         for (const [name, v] of m.namedParameters()) {
           const [mm, vv] = [tensors.get(`${prefix}_opt.${name}.m`), tensors.get(`${prefix}_opt.${name}.v`)];
           if (opt && mm && vv) opt.setMoments(v, mm, vv);
