@@ -13,7 +13,6 @@ export * from './models/biggan';
 export * from './losses';
 export * from './regularizers';
 export { Adam, type AdamConfig } from './train/adam';
-export { ganStep, type GanStepConfig, type Generator, type Discriminator, type Optimizer } from './train/simpleStep';
 export * from './viz';
 export { Ema, type EmaConfig } from './train/ema';
 export * from './sample';

@@ -179,7 +179,11 @@ export class Trainer {
         const { z, y } = this.fakeInputs(batchSize, step, s, micro);
         const fake = g.apply(z, y);
         const critic = (x: tf.Tensor) => d.apply(x, real.y);
-        const loss = this.loss.d(critic(real.x), d.apply(fake, y));
+        // One D pass over real and fake together, as BigGAN does: larger, faster products, and the same result
+        // for a D without batch statistics (none of this library's discriminators has them).
+        const labels = real.y && y ? (tf.concat([real.y, y]) as tf.Tensor1D) : undefined;
+        const [realScores, fakeScores] = tf.split(d.apply(tf.concat([real.x, fake]), labels), 2);
+        const loss = this.loss.d(realScores, fakeScores);
         let extra = tf.scalar(0);
         if (this.cfg.gradientPenalty) extra = tf.add(extra, gradientPenalty(critic, real.x, fake, { lambda: this.cfg.gradientPenalty, seed: step * 7 + s })) as tf.Scalar;
         if (this.cfg.r1) extra = tf.add(extra, r1Penalty(critic, real.x, this.cfg.r1)) as tf.Scalar;

@@ -9,7 +9,7 @@ import * as path from 'node:path';
 import { BACKEND_NAMES, type BackendName, describeBackend, initBackend, tf } from '../../lib';
 import { DcganDiscriminator, DcganGenerator } from '../../lib/models/dcgan';
 import { Adam } from '../../lib/train/adam';
-import { ganStep } from '../../lib/train/simpleStep';
+import { nonSaturatingLoss } from '../../lib/losses';
 import { BigGanDiscriminator, BigGanGenerator, BIGGAN_PRESETS } from '../../lib/models/biggan';
 import { Trainer } from '../../lib/train/trainer';
 import { profileKernels } from '../../lib/backend/profile';
@@ -48,7 +48,8 @@ async function run(o: RunOptions): Promise<RunResult> {
   const gOptimizer = new Adam();
   const dOptimizer = new Adam();
   const real = tf.randomUniform([o.batch, 32, 32, 3], -1, 1, 'float32', 7);
-  const step = (i: number) => ganStep({ g, d, gOptimizer, dOptimizer, real, seed: i });
+  const trainer = new Trainer({ g, d, gOptimizer, dOptimizer, zDim: cfg.zDim, loss: nonSaturatingLoss, batch: () => ({ x: real }), seed: 1 });
+  const step = (_i: number) => trainer.trainStep();
   step(0);
   step(1);
   const afterStep2 = tf.memory().numTensors;

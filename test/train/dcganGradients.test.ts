@@ -4,7 +4,8 @@ import { tf, type BackendName } from '../../lib';
 import { discriminatorLoss, nonSaturatingGeneratorLoss } from '../../lib/losses/minimax';
 import { DcganDiscriminator, DcganGenerator } from '../../lib/models/dcgan';
 import { Adam } from '../../lib/train/adam';
-import { ganStep } from '../../lib/train/simpleStep';
+import { Trainer } from '../../lib/train/trainer';
+import { nonSaturatingLoss } from '../../lib/losses';
 import { maxAbs, maxAbsDiff, on, seeded } from '../helpers';
 
 const SMALL = { zDim: 16, ch: 4, resolution: 16, channels: 3, seed: 5 };
@@ -50,8 +51,9 @@ async function trainingRun(backend: BackendName, steps: number) {
     const real = tf.tensor4d(seeded(8 * 16 * 16 * 3, 3), [8, 16, 16, 3]);
     const counts: number[] = [];
     const losses: number[] = [];
+    const trainer = new Trainer({ g, d, gOptimizer, dOptimizer, zDim: SMALL.zDim, loss: nonSaturatingLoss, batch: () => ({ x: real }), seed: 100 });
     for (let i = 0; i < steps; i++) {
-      const { dLoss, gLoss } = ganStep({ g, d, gOptimizer, dOptimizer, real, seed: 100 + i });
+      const { dLoss, gLoss } = trainer.trainStep();
       losses.push(dLoss, gLoss);
       counts.push(tf.memory().numTensors);
     }
