@@ -19,4 +19,4 @@ export * from './sample';
 export { Trainer, NonFiniteLossError, type TrainerConfig, type StepStats, type BatchSource, type GeneratorLike, type DiscriminatorLike, type RunOptions, type StepCallback } from './train/trainer';
 export { saveCheckpoint, loadCheckpoint, type CheckpointManifest } from './train/checkpoint';
 export * from './models/toyMlp';
-export { modeCoverage, type ModeCoverage } from './metrics/modeCoverage';
+export * from './metrics';

@@ -15,7 +15,8 @@ export interface AdamConfig {
  * carry them. Same arithmetic as `tf.train.adam`; on wasm each parameter is updated by one fused kernel.
  */
 export class Adam {
-  readonly lr: number;
+  /** Learning rate; may be changed between steps (schedules). */
+  lr: number;
   readonly beta1: number;
   readonly beta2: number;
   readonly epsilon: number;

@@ -3,6 +3,7 @@ import { hingeLoss, type GanLoss } from '../losses';
 import type { Module } from '../nn/module';
 import { gradientPenalty, r1Penalty } from '../regularizers/gradientPenalty';
 import { orthogonalRegularization } from '../regularizers/orthogonal';
+import { clipWeights } from '../regularizers/weightClipping';
 import { rng } from '../sample/random';
 import { Adam } from './adam';
 import { loadCheckpoint, saveCheckpoint } from './checkpoint';
@@ -41,6 +42,8 @@ export interface TrainerConfig {
   gradientPenalty?: number;
   /** γ of the R1 penalty on real data (0: off). */
   r1?: number;
+  /** WGAN's clipping bound: D's weights are clipped to [−c, c] after every D update (0: off). */
+  weightClip?: number;
   /** β of BigGAN's orthogonal regularisation on G's weights (0: off; BigGAN uses 1e-4). */
   orthoReg?: number;
   seed?: number;
@@ -192,6 +195,7 @@ export class Trainer {
       this.guard({ dLoss: r.loss }, r.grads);
       this.dOptimizer.apply(dVars.map((v, i) => [v, r.grads[i]]));
       tf.dispose(r.grads);
+      if (this.cfg.weightClip) clipWeights(dVars, this.cfg.weightClip);
       dLoss = r.loss;
       penalty = r.extra;
     }

@@ -2,3 +2,4 @@ export * from './figures';
 export { figureHtml, writeFiguresHtml } from './html';
 export { imageGridPng, writeImageGrid, type GridOptions } from './imageGrid';
 export { inNotebook, show, figureBundle, pngBundle, LiveView } from './notebook';
+export { scatterPng, writeScatterPng } from './scatterPng';

@@ -1,0 +1,106 @@
+import { spawn } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import type { RunEvaluation } from '../run/evaluateRun';
+import { cliArgs, numberFlag, runMain } from './args';
+
+/**
+ * `npm run results -- --suite toy|images`: the README's results, made by the documented commands. Each entry is
+ * `npm run train` then `npm run evaluate` on its run folder (both spawned exactly as a user would type them),
+ * `--jobs` at a time; then a Markdown table of the eval.json files goes to results/<suite>.md.
+ */
+interface Entry {
+  label: string;
+  config: string;
+  out: string;
+  trainArgs: string[];
+  evalArgs: string[];
+}
+
+const SEEDS = Array.from({ length: 10 }, (_, i) => i);
+
+function suite(name: string, steps: number | undefined): Entry[] {
+  const stepsArgs = steps ? ['--steps', String(steps)] : [];
+  if (name === 'toy') {
+    return ['toy-ring', 'toy-ring-r1', 'toy-grid', 'toy-grid-r1'].flatMap((config) =>
+      SEEDS.map((seed) => ({ label: config, config, out: `runs/results/${config}-seed${seed}`, trainArgs: ['--seed', String(seed), ...stepsArgs], evalArgs: [] })),
+    );
+  }
+  if (name === 'images') {
+    return ['results/wgan-gp-cpu.json', 'results/sngan-cpu.json', 'results/biggan-cpu.json'].map((config) => {
+      const label = path.basename(config, '.json');
+      return { label, config, out: `runs/results/${label}`, trainArgs: stepsArgs, evalArgs: ['--n', '5000'] };
+    });
+  }
+  throw new Error(`unknown suite '${name}': toy or images`);
+}
+
+function run(args: string[], log: string): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const out = fs.openSync(log, 'a');
+    fs.writeSync(out, `$ node ${args.join(' ')}\n`);
+    const p = spawn(process.execPath, args, { stdio: ['ignore', out, out], env: process.env });
+    p.on('exit', (code) => (code === 0 ? resolve() : reject(new Error(`node ${args.join(' ')} failed (exit ${code}); see ${log}`))));
+  });
+}
+
+const mean = (v: number[]) => v.reduce((a, b) => a + b, 0) / v.length;
+const std = (v: number[]) => Math.sqrt(mean(v.map((x) => (x - mean(v)) ** 2)));
+const pm = (v: number[], digits: number) => `${mean(v).toFixed(digits)} ± ${std(v).toFixed(digits)}`;
+
+function table(entries: Entry[]): string {
+  const evals = new Map<string, RunEvaluation[]>();
+  for (const e of entries) {
+    const file = path.join(e.out, 'eval.json');
+    if (!fs.existsSync(file)) continue;
+    evals.set(e.label, [...(evals.get(e.label) ?? []), JSON.parse(fs.readFileSync(file, 'utf8')) as RunEvaluation]);
+  }
+  const rows: string[] = [];
+  for (const [label, rs] of evals) {
+    if (rs[0].toy) {
+      if (rows.length === 0) rows.push('| run | seeds | steps | modes covered | high-quality % | KL(hist ‖ uniform) | all modes in |', '|---|---|---|---|---|---|---|');
+      const t = rs.map((r) => r.toy!);
+      rows.push(`| ${label} | ${rs.length} | ${rs[0].step} | ${pm(t.map((x) => x.modesCovered), 1)} / ${t[0].modes} | ${pm(t.map((x) => 100 * x.highQualityFraction), 1)} | ${pm(t.map((x) => x.klFromUniform), 3)} | ${t.filter((x) => x.modesCovered === x.modes).length}/${rs.length} seeds |`);
+    } else if (rs[0].images) {
+      if (rows.length === 0) rows.push('| run | steps | G | FID ↓ | KID×10³ ↓ | IS ↑ | precision ↑ | recall ↑ | class acc. ↑ | n real / fake |', '|---|---|---|---|---|---|---|---|---|---|');
+      for (const r of rs) {
+        const m = r.images!;
+        rows.push(`| ${label} | ${r.step} | ${r.generator} | ${m.fid.toFixed(2)} | ${(1e3 * m.kid.mean).toFixed(2)} ± ${(1e3 * m.kid.std).toFixed(2)} | ${m.inceptionScore ? `${m.inceptionScore.mean.toFixed(2)} ± ${m.inceptionScore.std.toFixed(2)}` : '–'} | ${m.precision.toFixed(3)} | ${m.recall.toFixed(3)} | ${m.classAccuracy ? `${(100 * m.classAccuracy.overall).toFixed(1)}%` : '–'} | ${m.nReal} / ${m.nFake} |`);
+      }
+    }
+  }
+  return rows.join('\n');
+}
+
+runMain(async () => {
+  const a = cliArgs('results', {
+    suite: { type: 'string', help: 'toy (4 configs × 10 seeds) or images (WGAN-GP, SNGAN, BigGAN on Fashion-MNIST)', default: 'toy' },
+    jobs: { type: 'string', help: 'runs at a time (each with GAN_WASM_THREADS = cores / jobs)', default: '1' },
+    steps: { type: 'string', help: "override every run's step count" },
+    'table-only': { type: 'boolean', help: 'only rebuild the table from existing eval.json files' },
+  });
+  const entries = suite(a.suite!, a.steps ? numberFlag('steps', a.steps, 0) : undefined);
+  const jobs = numberFlag('jobs', a.jobs, 1);
+  if (!a['table-only']) {
+    process.env.GAN_WASM_THREADS ??= String(Math.max(1, Math.floor(require('node:os').cpus().length / jobs)));
+    const queue = [...entries];
+    const worker = async () => {
+      for (let e = queue.shift(); e; e = queue.shift()) {
+        fs.mkdirSync(e.out, { recursive: true });
+        const log = path.join(e.out, 'results.log');
+        const t0 = Date.now();
+        if (!fs.existsSync(path.join(e.out, 'eval.json'))) {
+          const resume = fs.existsSync(path.join(e.out, 'checkpoint', 'checkpoint.json'));
+          await run(['build/lib/cli/train.js', ...(resume ? ['--resume'] : ['--config', e.config]), '--out', e.out, ...e.trainArgs], log);
+          await run(['build/lib/cli/evaluate.js', '--checkpoint', e.out, ...e.evalArgs], log);
+        }
+        console.log(`${e.out}: ${((Date.now() - t0) / 1000).toFixed(0)} s`);
+      }
+    };
+    await Promise.all(Array.from({ length: jobs }, worker));
+  }
+  const md = table(entries);
+  fs.mkdirSync('results', { recursive: true });
+  fs.writeFileSync(path.join('results', `${a.suite}.md`), md + '\n');
+  console.log(md);
+});

@@ -1,0 +1,162 @@
+import * as fs from 'node:fs';
+import { LOSSES, type LossName } from '../losses';
+
+/**
+ * Everything a training run is: the model, the data, the objective and the schedule. Presets cover the notebooks'
+ * models; a JSON file may name a preset in `extends` and change any key. Unknown keys are errors.
+ */
+export interface RunConfig {
+  /** Which preset this config started from (informational). */
+  preset: string;
+  model: 'toy' | 'dcgan' | 'biggan';
+  /**
+   * Options passed to the model classes (ToyMlpConfig, DcganConfig or BigGanConfig). `resolution`, `channels` and
+   * `classes` are filled in from the data where not given.
+   */
+  arch: Record<string, unknown>;
+  /** ring8 | grid25 | fashion-mnist | mnist | cifar10 | folder:<path> */
+  data: string;
+  /** Keep only the first N training examples (0: all). */
+  dataLimit: number;
+  /** Train a class-conditional model on the data's labels. */
+  conditional: boolean;
+  loss: LossName;
+  /** Generator updates. */
+  steps: number;
+  batchSize: number;
+  /** Micro-batches per update (a batch of batchSize·accumulate in batchSize's memory). */
+  accumulate: number;
+  dSteps: number;
+  gLr: number;
+  dLr: number;
+  beta1: number;
+  beta2: number;
+  gradientPenalty: number;
+  r1: number;
+  orthoReg: number;
+  /** WGAN's weight clipping bound for D (0: off). */
+  weightClip: number;
+  /** EMA decay of G's weights (0: no EMA copy). */
+  emaDecay: number;
+  emaStart: number;
+  seed: number;
+  sampleEvery: number;
+  checkpointEvery: number;
+  logEvery: number;
+}
+
+export const BASE: RunConfig = {
+  preset: 'base',
+  model: 'dcgan',
+  arch: {},
+  data: 'fashion-mnist',
+  dataLimit: 0,
+  conditional: false,
+  loss: 'non-saturating',
+  steps: 5000,
+  batchSize: 64,
+  accumulate: 1,
+  dSteps: 1,
+  gLr: 2e-4,
+  dLr: 2e-4,
+  beta1: 0.5,
+  beta2: 0.999,
+  gradientPenalty: 0,
+  r1: 0,
+  orthoReg: 0,
+  weightClip: 0,
+  emaDecay: 0,
+  emaStart: 0,
+  seed: 0,
+  sampleEvery: 250,
+  checkpointEvery: 500,
+  logEvery: 10,
+};
+
+const toy: Partial<RunConfig> = { model: 'toy', arch: { hidden: 128, depth: 3 }, batchSize: 256, steps: 2000, gLr: 1e-3, dLr: 1e-3, sampleEvery: 250, checkpointEvery: 1000, logEvery: 10 };
+
+/** The presets: one per model the notebooks train, with the papers' objectives and optimiser settings. */
+export const PRESETS: Record<string, Partial<RunConfig>> = {
+  'toy-ring': { ...toy, data: 'ring8' },
+  'toy-grid': { ...toy, data: 'grid25' },
+  'toy-ring-r1': { ...toy, data: 'ring8', r1: 0.1 },
+  'toy-grid-r1': { ...toy, data: 'grid25', r1: 0.1 },
+  // Radford et al.: Adam 2e-4, β₁ 0.5, batch norm in G.
+  dcgan: { model: 'dcgan', arch: { ch: 32 } },
+  // Arjovsky et al.: clipping at 0.01, 5 critic steps, small learning rate.
+  wgan: { model: 'dcgan', arch: { ch: 32 }, loss: 'wasserstein', weightClip: 0.01, dSteps: 5, gLr: 5e-5, dLr: 5e-5, beta1: 0.5, beta2: 0.999 },
+  // Gulrajani et al.: λ = 10, 5 critic steps, Adam 1e-4, β = (0, 0.9).
+  'wgan-gp': { model: 'dcgan', arch: { ch: 32 }, loss: 'wasserstein', gradientPenalty: 10, dSteps: 5, gLr: 1e-4, dLr: 1e-4, beta1: 0, beta2: 0.9 },
+  // Miyato et al.: spectral norm in D, hinge loss, Adam 2e-4 β = (0.5, 0.999), n_dis 1 at this size (their setting C).
+  sngan: { model: 'dcgan', arch: { ch: 32, spectralNorm: true }, loss: 'hinge', gLr: 2e-4, dLr: 2e-4, beta1: 0.5, beta2: 0.999 },
+  // BigGAN: hinge, SN in G and D, TTUR 1e-4/4e-4, β = (0, 0.999), ortho reg 1e-4, EMA 0.9999 from step 1000.
+  biggan32: { model: 'biggan', arch: { resolution: 32, ch: 64, zDim: 128 }, conditional: true, loss: 'hinge', gLr: 1e-4, dLr: 4e-4, beta1: 0, beta2: 0.999, orthoReg: 1e-4, emaDecay: 0.9999, emaStart: 1000, accumulate: 4, batchSize: 16, dSteps: 2 },
+  // The same architecture narrowed for a CPU (ch 16): what the results table trains on this machine.
+  'biggan32-cpu': { model: 'biggan', arch: { resolution: 32, ch: 16, zDim: 128 }, conditional: true, loss: 'hinge', gLr: 2e-4, dLr: 2e-4, beta1: 0, beta2: 0.999, orthoReg: 1e-4, emaDecay: 0.999, emaStart: 200, batchSize: 64, dSteps: 1 },
+  biggan64: { model: 'biggan', arch: { resolution: 64, ch: 64, attention: [32] }, data: 'folder:', conditional: true, loss: 'hinge', gLr: 1e-4, dLr: 4e-4, beta1: 0, beta2: 0.999, orthoReg: 1e-4, emaDecay: 0.9999, emaStart: 1000, batchSize: 16, accumulate: 4, dSteps: 2 },
+  biggan128: { model: 'biggan', arch: { resolution: 128, ch: 96, attention: [64] }, data: 'folder:', conditional: true, loss: 'hinge', gLr: 1e-4, dLr: 4e-4, beta1: 0, beta2: 0.999, orthoReg: 1e-4, emaDecay: 0.9999, emaStart: 20000, batchSize: 8, accumulate: 32, dSteps: 2 },
+};
+
+function closest(word: string, options: string[]): string | undefined {
+  const dist = (a: string, b: string) => {
+    const d = Array.from({ length: a.length + 1 }, (_, i) => [i, ...new Array<number>(b.length).fill(0)]);
+    for (let j = 1; j <= b.length; j++) d[0][j] = j;
+    for (let i = 1; i <= a.length; i++) for (let j = 1; j <= b.length; j++) d[i][j] = Math.min(d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + (a[i - 1].toLowerCase() === b[j - 1].toLowerCase() ? 0 : 1));
+    return d[a.length][b.length];
+  };
+  const best = options.map((o) => [o, dist(word, o)] as const).sort((x, y) => x[1] - y[1])[0];
+  return best && best[1] <= Math.max(2, word.length / 3) ? best[0] : undefined;
+}
+
+/** Checks keys and value types against BASE; errors name the key, the problem and the valid choices. */
+export function validateConfig(raw: Record<string, unknown>, where: string): Partial<RunConfig> {
+  const keys = Object.keys(BASE);
+  for (const [k, v] of Object.entries(raw)) {
+    if (k === 'extends') continue;
+    if (!keys.includes(k)) {
+      const guess = closest(k, keys);
+      throw new Error(`${where}: unknown key '${k}'${guess ? ` (did you mean '${guess}'?)` : ''}. Valid keys: extends, ${keys.join(', ')}`);
+    }
+    const expected = typeof BASE[k as keyof RunConfig];
+    if (typeof v !== expected || (expected === 'object' && (v === null || Array.isArray(v)))) {
+      throw new Error(`${where}: '${k}' must be ${expected === 'object' ? 'an object' : `a ${expected}`}, got ${JSON.stringify(v)}`);
+    }
+  }
+  if (raw.loss !== undefined && !(String(raw.loss) in LOSSES)) throw new Error(`${where}: loss '${raw.loss}' is not one of ${Object.keys(LOSSES).join(', ')}`);
+  if (raw.model !== undefined && !['toy', 'dcgan', 'biggan'].includes(String(raw.model))) throw new Error(`${where}: model '${raw.model}' is not one of toy, dcgan, biggan`);
+  for (const k of ['steps', 'batchSize', 'accumulate', 'dSteps', 'sampleEvery', 'checkpointEvery', 'logEvery'] as const) {
+    const v = raw[k];
+    if (v !== undefined && (!Number.isInteger(v) || (v as number) < 1)) throw new Error(`${where}: '${k}' must be a whole number ≥ 1, got ${v}`);
+  }
+  return raw as Partial<RunConfig>;
+}
+
+/**
+ * A preset name, or a JSON file `{ "extends": "<preset>", …keys }`, resolved to a full config. Later sources win:
+ * BASE, then the preset, then the file's keys, then `overrides` (command-line flags).
+ */
+export function resolveConfig(nameOrFile: string, overrides: Partial<RunConfig> = {}): RunConfig {
+  let preset = nameOrFile;
+  let own: Partial<RunConfig> = {};
+  if (!(nameOrFile in PRESETS)) {
+    if (!/\.json$/.test(nameOrFile) && !fs.existsSync(nameOrFile)) {
+      const guess = closest(nameOrFile, Object.keys(PRESETS));
+      throw new Error(`'${nameOrFile}' is neither a preset${guess ? ` (did you mean '${guess}'?)` : ''} nor a JSON file. Presets: ${Object.keys(PRESETS).join(', ')}`);
+    }
+    if (!fs.existsSync(nameOrFile)) throw new Error(`config file ${nameOrFile} does not exist`);
+    let raw: Record<string, unknown>;
+    try {
+      raw = JSON.parse(fs.readFileSync(nameOrFile, 'utf8'));
+    } catch (e) {
+      throw new Error(`config file ${nameOrFile} is not valid JSON: ${(e as Error).message}`);
+    }
+    own = validateConfig(raw, nameOrFile);
+    preset = String(raw.extends ?? 'dcgan');
+    if (!(preset in PRESETS)) throw new Error(`${nameOrFile}: extends '${preset}', which is not a preset. Presets: ${Object.keys(PRESETS).join(', ')}`);
+  }
+  validateConfig(overrides as Record<string, unknown>, 'command line');
+  const cfg: RunConfig = { ...BASE, ...PRESETS[preset], ...own, ...overrides, preset };
+  cfg.arch = { ...(PRESETS[preset].arch ?? {}), ...(own.arch ?? {}), ...(overrides.arch ?? {}) };
+  if (cfg.data === 'folder:') throw new Error(`preset ${preset} trains on an image folder: give one with --data folder:<path> (one sub-folder per class)`);
+  return cfg;
+}

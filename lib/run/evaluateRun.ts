@@ -1,0 +1,72 @@
+import * as tf from '@tensorflow/tfjs';
+import { loadCheckpoint } from '../train/checkpoint';
+import { classifierDir, loadClassifier } from '../metrics/classifier';
+import { classifierExtractor, graphModelExtractor, type FeatureExtractor } from '../metrics/features';
+import { modeCoverage, type ModeCoverage } from '../metrics/modeCoverage';
+import { evaluateImages, type ImageReport } from '../metrics/report';
+import { generateImages } from '../sample/generate';
+import type { Module } from '../nn/module';
+import { buildModels, loadRunData } from './build';
+import { RunFolder } from './runFolder';
+
+export interface EvaluateRunOptions {
+  /** Samples to generate (default: 2,500 for toy data, as PacGAN; 10,000 for images, the test split's size). */
+  n?: number;
+  /** Use the EMA generator when the run has one (default true). */
+  ema?: boolean;
+  truncation?: number;
+  /** A TF.js graph model (InceptionV3) for the image features; default: the kit classifier for (Fashion-)MNIST. */
+  inception?: string;
+  seed?: number;
+}
+
+export interface RunEvaluation {
+  run: string;
+  preset: string;
+  data: string;
+  step: number;
+  generator: 'ema' | 'raw';
+  truncation: number | null;
+  toy?: ModeCoverage;
+  images?: ImageReport;
+}
+
+/** Loads G (or its EMA) from a run folder's checkpoint, generates samples and measures them. */
+export async function evaluateRun(dir: string, o: EvaluateRunOptions = {}): Promise<RunEvaluation> {
+  const folder = new RunFolder(dir);
+  const cfg = folder.readConfig();
+  if (!folder.hasCheckpoint()) throw new Error(`${dir} has a config but no checkpoint/ yet: train it first`);
+  const { manifest, tensors } = loadCheckpoint(folder.checkpointDir);
+  const { g, gEma } = buildModels(cfg);
+  const useEma = (o.ema ?? true) && gEma != null;
+  const gen = useEma ? gEma! : g;
+  const prefix = useEma ? 'G_ema.' : 'G.';
+  try {
+    (gen as Module).loadStateDict(new Map([...tensors].filter(([k]) => k.startsWith(prefix)).map(([k, t]) => [k.slice(prefix.length), t])), { source: `${dir} (${prefix.slice(0, -1)})` });
+  } finally {
+    tf.dispose([...tensors.values()]);
+  }
+  (gen as Module).eval();
+  const base: RunEvaluation = { run: dir, preset: cfg.preset, data: cfg.data, step: manifest.step, generator: useEma ? 'ema' : 'raw', truncation: o.truncation ?? null };
+  const data = await loadRunData(cfg, 'test');
+  if (data.kind === 'toy') {
+    const { images } = generateImages(gen, { n: o.n ?? 2500, truncation: o.truncation, seed: o.seed ?? 99 });
+    const points = images.dataSync();
+    images.dispose();
+    return { ...base, toy: modeCoverage(points, data.mixture.centres, data.mixture.sigma) };
+  }
+  let extractor: FeatureExtractor;
+  if (o.inception) extractor = await graphModelExtractor({ model: o.inception });
+  else if (data.name === 'fashion-mnist' || data.name === 'mnist') extractor = classifierExtractor(loadClassifier(classifierDir(data.name)).model, `kit ${data.name} classifier (128-d features)`);
+  else throw new Error(`image features for ${data.name} need InceptionV3: pass --inception <model.json path or URL> (a TF.js graph model)`);
+  const classes = Number(cfg.arch.classes ?? 0);
+  const n = o.n ?? data.train.images.shape[0];
+  const fake = generateImages(gen, { n, classes, truncation: o.truncation, seed: o.seed ?? 99 });
+  try {
+    const images = evaluateImages({ real: data.train.images, reference: `${data.name} test split (${data.train.images.shape[0]} images)`, fake: fake.images, fakeLabels: fake.labels, extractor });
+    return { ...base, images };
+  } finally {
+    fake.images.dispose();
+    data.train.images.dispose();
+  }
+}

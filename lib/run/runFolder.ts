@@ -1,0 +1,67 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import type { StepStats } from '../train/trainer';
+import { lineChart } from '../viz/figures';
+import { writeFiguresHtml } from '../viz/html';
+import type { RunConfig } from './config';
+
+/**
+ * A training run on disk: config.json (complete, so the models rebuild from it alone), checkpoint/ (the last
+ * good state), samples/ (sheets every N steps), log.jsonl and log.csv (one row per logged step) and dashboard.html.
+ */
+export class RunFolder {
+  constructor(readonly dir: string) {}
+
+  get configFile(): string {
+    return path.join(this.dir, 'config.json');
+  }
+  get checkpointDir(): string {
+    return path.join(this.dir, 'checkpoint');
+  }
+  samplePath(step: number, ext = 'png'): string {
+    return path.join(this.dir, 'samples', `step-${String(step).padStart(6, '0')}.${ext}`);
+  }
+  hasCheckpoint(): boolean {
+    return fs.existsSync(path.join(this.checkpointDir, 'checkpoint.json'));
+  }
+
+  writeConfig(cfg: RunConfig): void {
+    fs.mkdirSync(this.dir, { recursive: true });
+    fs.writeFileSync(this.configFile, JSON.stringify(cfg, null, 2) + '\n');
+  }
+
+  /** The config a run was trained with; the error says what to pass when the folder is not a run. */
+  readConfig(): RunConfig {
+    if (!fs.existsSync(this.configFile)) throw new Error(`${this.dir} is not a run folder (no config.json): pass the --out folder of \`npm run train\``);
+    return JSON.parse(fs.readFileSync(this.configFile, 'utf8')) as RunConfig;
+  }
+
+  /** Appends logged steps to log.jsonl and log.csv (a header is written once). */
+  appendLog(rows: StepStats[]): void {
+    if (rows.length === 0) return;
+    fs.mkdirSync(this.dir, { recursive: true });
+    const csv = path.join(this.dir, 'log.csv');
+    const keys = Object.keys(rows[0]) as (keyof StepStats)[];
+    if (!fs.existsSync(csv)) fs.writeFileSync(csv, keys.join(',') + '\n');
+    fs.appendFileSync(csv, rows.map((r) => keys.map((k) => r[k]).join(',')).join('\n') + '\n');
+    fs.appendFileSync(path.join(this.dir, 'log.jsonl'), rows.map((r) => JSON.stringify(r)).join('\n') + '\n');
+  }
+
+  readLog(): StepStats[] {
+    const file = path.join(this.dir, 'log.jsonl');
+    if (!fs.existsSync(file)) return [];
+    return fs.readFileSync(file, 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l) as StepStats);
+  }
+
+  /** Rewrites dashboard.html from the whole log: losses, regularisers and step time. */
+  writeDashboard(title: string): void {
+    const log = this.readLog();
+    const step = log.map((r) => r.step);
+    const figures = [
+      lineChart([{ name: 'D loss', x: step, y: log.map((r) => r.dLoss) }, { name: 'G loss', x: step, y: log.map((r) => r.gLoss) }], { title: 'Losses', xTitle: 'step' }),
+      lineChart([{ name: 'D penalty', x: step, y: log.map((r) => r.penalty) }, { name: 'G ortho reg', x: step, y: log.map((r) => r.ortho) }], { title: 'Regularisers', xTitle: 'step' }),
+      lineChart([{ name: 'ms per step', x: step, y: log.map((r) => r.ms) }], { title: 'Step time', xTitle: 'step', yTitle: 'ms' }),
+    ];
+    writeFiguresHtml(path.join(this.dir, 'dashboard.html'), figures, title);
+  }
+}

@@ -1,0 +1,28 @@
+import * as tf from '@tensorflow/tfjs';
+import { generateImages } from '../sample/generate';
+import { sampleSheet } from '../sample/sheet';
+import type { GeneratorLike } from '../train/trainer';
+import { imageGridPng } from '../viz/imageGrid';
+import { scatterPng } from '../viz/scatterPng';
+import type { RunConfig } from './config';
+import type { RunData } from './build';
+
+type Generator = GeneratorLike & { cfg: { zDim: number } };
+
+/**
+ * A picture of what G makes now, from fixed latents (so snapshots over training are comparable): a scatter of
+ * 2,500 points over the mode centres for toy data, a sample sheet for images (one row per class when conditional).
+ */
+export function snapshotPng(g: Generator, cfg: RunConfig, data: RunData | null): Buffer {
+  if (cfg.model === 'toy') {
+    const { images } = generateImages(g, { n: 2500, seed: 1234 });
+    const points = images.dataSync();
+    images.dispose();
+    return scatterPng(points, { centres: data?.kind === 'toy' ? data.mixture.centres : [], extent: cfg.data === 'grid25' ? 3 : 1.6 });
+  }
+  const classes = Number(cfg.arch.classes ?? 0);
+  const sheet = tf.tidy(() => (classes > 0 ? sampleSheet(g, { classes: Array.from({ length: Math.min(classes, 10) }, (_, k) => k), perClass: 8, seed: 1234 }) : generateImages(g, { n: 64, seed: 1234 }).images));
+  const png = imageGridPng(sheet, { cols: 8 });
+  sheet.dispose();
+  return png;
+}

@@ -1,0 +1,120 @@
+import { test } from 'node:test';
+import * as assert from 'node:assert/strict';
+import { tf, initBackend } from '../../lib';
+import { matmul, symmetricEigen, sqrtPsd } from '../../lib/metrics/linalg';
+import { featureStats, frechetDistance, type FeatureStats } from '../../lib/metrics/fid';
+import { kernelInceptionDistance } from '../../lib/metrics/kid';
+import { inceptionScore } from '../../lib/metrics/inceptionScore';
+import { precisionRecall } from '../../lib/metrics/precisionRecall';
+import { gaussian, rng } from '../../lib/sample/random';
+
+function randomSymmetric(n: number, seed: number): Float64Array {
+  const u = rng(seed);
+  const a = new Float64Array(n * n);
+  for (let i = 0; i < n; i++) for (let j = i; j < n; j++) a[i * n + j] = a[j * n + i] = u() * 2 - 1;
+  return a;
+}
+
+/** n samples of a d-dim Gaussian with mean `shift` in every coordinate and per-coordinate scales. */
+function gaussianSamples(n: number, d: number, seed: number, shift = 0, scale: (j: number) => number = () => 1): Float32Array {
+  const g = gaussian(rng(seed));
+  return Float32Array.from({ length: n * d }, (_, i) => shift + scale(i % d) * g());
+}
+
+const stats = (mean: number[], cov: number[]): FeatureStats => ({ mean: Float64Array.from(mean), cov: Float64Array.from(cov), dim: mean.length, n: 1 });
+
+test('symmetricEigen reconstructs A = VΛVᵀ with orthonormal V, including repeated and zero eigenvalues', () => {
+  for (const [n, seed] of [[1, 1], [2, 2], [7, 3], [40, 4]]) {
+    const a = randomSymmetric(n, seed);
+    const { values, vectors } = symmetricEigen(a, n);
+    for (let i = 1; i < n; i++) assert.ok(values[i] >= values[i - 1], 'ascending');
+    const vl = Float64Array.from(vectors, (x, k) => x * values[k % n]);
+    const vt = new Float64Array(n * n);
+    for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) vt[j * n + i] = vectors[i * n + j];
+    const back = matmul(vl, vt, n, n, n);
+    const eye = matmul(vt, vectors, n, n, n);
+    for (let k = 0; k < n * n; k++) {
+      assert.ok(Math.abs(back[k] - a[k]) < 1e-10, `n=${n}: reconstruction error ${back[k] - a[k]}`);
+      assert.ok(Math.abs(eye[k] - (k % (n + 1) === 0 ? 1 : 0)) < 1e-10, `n=${n}: VᵀV not identity`);
+    }
+  }
+  // Rank-1 (a singular covariance, as with fewer samples than dimensions) and a multiple of the identity.
+  const r1 = Float64Array.from({ length: 16 }, (_, k) => (Math.floor(k / 4) + 1) * ((k % 4) + 1));
+  assert.deepEqual(Array.from(symmetricEigen(r1, 4).values, (v) => Math.round(v * 1e8) / 1e8 + 0), [0, 0, 0, 30]);
+  assert.deepEqual(Array.from(symmetricEigen(Float64Array.from([3, 0, 0, 3]), 2).values), [3, 3]);
+});
+
+test('sqrtPsd squares back to the matrix', () => {
+  const n = 12;
+  const b = randomSymmetric(n, 9);
+  const psd = matmul(b, b, n, n, n);
+  const r = sqrtPsd(psd, n);
+  const sq = matmul(r, r, n, n, n);
+  for (let k = 0; k < n * n; k++) assert.ok(Math.abs(sq[k] - psd[k]) < 1e-9);
+});
+
+test('Fréchet distance matches closed forms: diagonal covariances, and 2×2 non-commuting ones', () => {
+  // Diagonal: d² = ‖Δμ‖² + Σ (√a − √b)².
+  const diag = frechetDistance(stats([0, 1, 2], [4, 0, 0, 0, 1, 0, 0, 0, 9]), stats([1, 1, 0], [1, 0, 0, 0, 1, 0, 0, 0, 4]));
+  assert.ok(Math.abs(diag - (1 + 0 + 4 + 1 + 0 + 1)) < 1e-12, `diagonal case: ${diag}`);
+  // For 2×2 PSD M: Tr √M = √(Tr M + 2√det M), with M = Σ₁Σ₂ (similar to Σ₁^½Σ₂Σ₁^½).
+  const s1 = [2, 0.7, 0.7, 1];
+  const s2 = [1, -0.4, -0.4, 3];
+  const m = matmul(Float64Array.from(s1), Float64Array.from(s2), 2, 2, 2);
+  const trRoot = Math.sqrt(m[0] + m[3] + 2 * Math.sqrt(m[0] * m[3] - m[1] * m[2]));
+  const expected = 0.5 ** 2 + 3 + 4 - 2 * trRoot;
+  const got = frechetDistance(stats([0.5, 0], s1), stats([0, 0], s2));
+  assert.ok(Math.abs(got - expected) < 1e-12, `2×2: ${got} vs ${expected}`);
+});
+
+test('FID of a set with itself is 0; of shifted Gaussian samples it approaches the closed form', () => {
+  const d = 16;
+  const x = gaussianSamples(4000, d, 1);
+  assert.ok(frechetDistance(featureStats(x, d), featureStats(x, d)) < 1e-8);
+  // N(0, I) vs N(0.5·1, diag(s²)): d² = 16·0.25 + Σ (1 − s)².
+  const scale = (j: number) => 1 + j / 16;
+  const y = gaussianSamples(4000, d, 2, 0.5, scale);
+  let expected = d * 0.25;
+  for (let j = 0; j < d; j++) expected += (1 - scale(j)) ** 2;
+  const fid = frechetDistance(featureStats(x, d), featureStats(y, d));
+  assert.ok(Math.abs(fid - expected) / expected < 0.05, `FID ${fid} vs closed form ${expected}`);
+  // Fewer samples than dimensions: singular covariances still give a finite, non-negative value.
+  const few = frechetDistance(featureStats(gaussianSamples(10, 64, 3), 64), featureStats(gaussianSamples(10, 64, 4), 64));
+  assert.ok(Number.isFinite(few) && few > 0);
+  assert.throws(() => featureStats(Float32Array.from([1, NaN, 2, 3]), 2), /NaN/);
+});
+
+test('KID is ≈ 0 for two samples of one distribution and clearly positive for shifted ones', () => {
+  const d = 8;
+  const same = kernelInceptionDistance(gaussianSamples(600, d, 1), gaussianSamples(600, d, 2), d, { subsets: 20, subsetSize: 300 });
+  const shifted = kernelInceptionDistance(gaussianSamples(600, d, 1), gaussianSamples(600, d, 3, 0.5), d, { subsets: 20, subsetSize: 300 });
+  assert.ok(Math.abs(same.mean) < 3 * same.std + 0.01, `same distribution: ${same.mean} ± ${same.std}`);
+  assert.ok(shifted.mean > 10 * Math.max(same.std, Math.abs(same.mean)), `shifted: ${shifted.mean} vs same ${same.mean} ± ${same.std}`);
+  assert.ok(shifted.std > 0);
+});
+
+test('Inception Score: k for confident, balanced predictions; 1 for a single class or uniform predictions', () => {
+  const k = 10;
+  const n = 1000;
+  const oneHot = (c: (i: number) => number) => Float32Array.from({ length: n * k }, (_, t) => (t % k === c(Math.floor(t / k)) ? 1 : 0));
+  assert.ok(Math.abs(inceptionScore(oneHot((i) => i % k), k).mean - k) < 1e-9);
+  assert.ok(Math.abs(inceptionScore(oneHot(() => 3), k).mean - 1) < 1e-9);
+  assert.ok(Math.abs(inceptionScore(new Float32Array(n * k).fill(1 / k), k).mean - 1) < 1e-6);
+});
+
+test('precision/recall: matching sets score high; a collapsed generator keeps precision and loses recall', async () => {
+  await initBackend({ backend: 'wasm' });
+  const d = 2;
+  const real = tf.tensor2d(gaussianSamples(1000, d, 1), [1000, d]);
+  const same = tf.tensor2d(gaussianSamples(1000, d, 2), [1000, d]);
+  // All fakes near one point of the real distribution: inside the real manifold, but covering little of it.
+  const collapsed = tf.tensor2d(gaussianSamples(1000, d, 3, 0.3, () => 0.05), [1000, d]);
+  const far = tf.tensor2d(gaussianSamples(1000, d, 4, 8), [1000, d]);
+  const a = precisionRecall(real, same);
+  const b = precisionRecall(real, collapsed);
+  const c = precisionRecall(real, far);
+  assert.ok(a.precision > 0.9 && a.recall > 0.9, JSON.stringify(a));
+  assert.ok(b.precision > 0.95 && b.recall < 0.2, JSON.stringify(b));
+  assert.ok(c.precision < 0.01 && c.recall < 0.01, JSON.stringify(c));
+  tf.dispose([real, same, collapsed, far]);
+});
