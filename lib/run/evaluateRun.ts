@@ -1,13 +1,10 @@
-import * as tf from '@tensorflow/tfjs';
-import { loadCheckpoint } from '../train/checkpoint';
 import { classifierDir, loadClassifier } from '../metrics/classifier';
 import { classifierExtractor, graphModelExtractor, type FeatureExtractor } from '../metrics/features';
 import { modeCoverage, type ModeCoverage } from '../metrics/modeCoverage';
 import { evaluateImages, type ImageReport } from '../metrics/report';
 import { generateImages } from '../sample/generate';
-import type { Module } from '../nn/module';
-import { buildModels, loadRunData } from './build';
-import { RunFolder } from './runFolder';
+import { loadRunData } from './build';
+import { loadGenerator } from './loadGenerator';
 
 export interface EvaluateRunOptions {
   /** Samples to generate (default: 2,500 for toy data, as PacGAN; 10,000 for images, the test split's size). */
@@ -33,21 +30,8 @@ export interface RunEvaluation {
 
 /** Loads G (or its EMA) from a run folder's checkpoint, generates samples and measures them. */
 export async function evaluateRun(dir: string, o: EvaluateRunOptions = {}): Promise<RunEvaluation> {
-  const folder = new RunFolder(dir);
-  const cfg = folder.readConfig();
-  if (!folder.hasCheckpoint()) throw new Error(`${dir} has a config but no checkpoint/ yet: train it first`);
-  const { manifest, tensors } = loadCheckpoint(folder.checkpointDir);
-  const { g, gEma } = buildModels(cfg);
-  const useEma = (o.ema ?? true) && gEma != null;
-  const gen = useEma ? gEma! : g;
-  const prefix = useEma ? 'G_ema.' : 'G.';
-  try {
-    (gen as Module).loadStateDict(new Map([...tensors].filter(([k]) => k.startsWith(prefix)).map(([k, t]) => [k.slice(prefix.length), t])), { source: `${dir} (${prefix.slice(0, -1)})` });
-  } finally {
-    tf.dispose([...tensors.values()]);
-  }
-  (gen as Module).eval();
-  const base: RunEvaluation = { run: dir, preset: cfg.preset, data: cfg.data, step: manifest.step, generator: useEma ? 'ema' : 'raw', truncation: o.truncation ?? null };
+  const { g: gen, cfg, step, which } = loadGenerator(dir, { ema: o.ema });
+  const base: RunEvaluation = { run: dir, preset: cfg.preset, data: cfg.data, step, generator: which, truncation: o.truncation ?? null };
   const data = await loadRunData(cfg, 'test');
   if (data.kind === 'toy') {
     const { images } = generateImages(gen, { n: o.n ?? 2500, truncation: o.truncation, seed: o.seed ?? 99 });

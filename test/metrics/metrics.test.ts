@@ -6,6 +6,8 @@ import { featureStats, frechetDistance, type FeatureStats } from '../../lib/metr
 import { kernelInceptionDistance } from '../../lib/metrics/kid';
 import { inceptionScore } from '../../lib/metrics/inceptionScore';
 import { precisionRecall } from '../../lib/metrics/precisionRecall';
+import { stackedMnistModes } from '../../lib/metrics/stackedMnist';
+import { generateImages } from '../../lib/sample/generate';
 import { gaussian, rng } from '../../lib/sample/random';
 
 function randomSymmetric(n: number, seed: number): Float64Array {
@@ -117,4 +119,31 @@ test('precision/recall: matching sets score high; a collapsed generator keeps pr
   assert.ok(b.precision > 0.95 && b.recall < 0.2, JSON.stringify(b));
   assert.ok(c.precision < 0.01 && c.recall < 0.01, JSON.stringify(c));
   tf.dispose([real, same, collapsed, far]);
+});
+
+test('Stacked-MNIST modes: count of distinct digit triples and KL from uniform over 1000', () => {
+  const n = 1000;
+  const all = [0, 1, 2].map((c) => Int32Array.from({ length: n }, (_, i) => Math.floor(i / 10 ** (2 - c)) % 10)) as [Int32Array, Int32Array, Int32Array];
+  const full = stackedMnistModes(all);
+  assert.equal(full.modes, 1000);
+  assert.ok(Math.abs(full.klFromUniform) < 1e-12);
+  const collapsed = stackedMnistModes([new Int32Array(n), new Int32Array(n).fill(3), new Int32Array(n).fill(7)]);
+  assert.equal(collapsed.modes, 1);
+  assert.ok(Math.abs(collapsed.klFromUniform - Math.log(1000)) < 1e-12);
+});
+
+test('generateImages spreads labels evenly over the classes and batches to the asked-for count', async () => {
+  await initBackend({ backend: 'wasm' });
+  const seen: number[] = [];
+  const g = { cfg: { zDim: 3 }, apply: (z: tf.Tensor2D, y?: tf.Tensor1D) => (seen.push(z.shape[0]), tf.tile(y!.toFloat().reshape([-1, 1, 1, 1]), [1, 2, 2, 1])) };
+  const { images, labels } = generateImages(g, { n: 250, classes: 10, batchSize: 100 });
+  assert.deepEqual(seen, [100, 100, 50]);
+  assert.deepEqual(images.shape, [250, 2, 2, 1]);
+  const counts = new Array(10).fill(0);
+  labels!.forEach((l) => counts[l]++);
+  assert.deepEqual(counts, new Array(10).fill(25));
+  // Each image was generated for its own label.
+  const firstPixels = tf.tidy(() => images.slice([0, 0, 0, 0], [-1, 1, 1, 1]).reshape([-1]).dataSync());
+  assert.deepEqual(Array.from(firstPixels), Array.from(labels!));
+  images.dispose();
 });

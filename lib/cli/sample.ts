@@ -1,0 +1,73 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import * as tf from '@tensorflow/tfjs';
+import { initBackend, type BackendName } from '../backend';
+import { loadGenerator } from '../run/loadGenerator';
+import { generateImages } from '../sample/generate';
+import { interpolate, truncatedLatents } from '../sample/truncation';
+import { imageGridPng } from '../viz/imageGrid';
+import { scatterPng } from '../viz/scatterPng';
+import { cliArgs, numberFlag, runMain } from './args';
+
+/**
+ * `npm run sample -- --checkpoint runs/NAME [--class K] [--truncation 0.5] [--n 64] [--out grid.png]`: a sample
+ * grid from a trained run; `--interpolate STEPS` writes the frames of a walk between two latents instead.
+ */
+runMain(async () => {
+  const a = cliArgs('sample', {
+    checkpoint: { type: 'string', help: 'run folder written by npm run train' },
+    class: { type: 'string', help: 'class id for a conditional model (default: all classes, evenly)' },
+    truncation: { type: 'string', help: 'truncation threshold of the latents (e.g. 0.5)' },
+    n: { type: 'string', help: 'number of samples', default: '64' },
+    seed: { type: 'string', help: 'seed of the latents', default: '0' },
+    out: { type: 'string', help: 'PNG file (or, with --interpolate, a folder of frames)' },
+    interpolate: { type: 'string', help: 'frames of a slerp walk between two latents' },
+    raw: { type: 'boolean', help: 'use the raw G instead of its EMA' },
+    backend: { type: 'string', help: 'tensorflow, webgpu, wasm or cpu' },
+  });
+  if (!a.checkpoint) throw new Error('--checkpoint is required: the run folder of npm run train (e.g. runs/sngan)');
+  await initBackend({ backend: a.backend as BackendName | undefined });
+  const { g, cfg, step, which } = loadGenerator(a.checkpoint, { ema: !a.raw });
+  const classes = Number(cfg.arch.classes ?? 0);
+  const seed = numberFlag('seed', a.seed, 0);
+  const truncation = a.truncation === undefined ? undefined : numberFlag('truncation', a.truncation, 0);
+  let onlyClass: number | undefined;
+  if (a.class !== undefined) {
+    onlyClass = numberFlag('class', a.class, 0);
+    if (classes === 0) throw new Error(`${a.checkpoint} is unconditional: --class needs a model trained with "conditional": true`);
+    if (!Number.isInteger(onlyClass) || onlyClass < 0 || onlyClass >= classes) throw new Error(`--class must be a whole number from 0 to ${classes - 1}, got ${a.class}`);
+  }
+  const describe = `${cfg.preset} step ${step} (${which} G${truncation ? `, truncation ${truncation}` : ''}${onlyClass !== undefined ? `, class ${onlyClass}` : ''})`;
+
+  if (a.interpolate !== undefined) {
+    const frames = numberFlag('interpolate', a.interpolate, 0);
+    if (!Number.isInteger(frames) || frames < 2) throw new Error(`--interpolate must be a whole number ≥ 2, got ${a.interpolate}`);
+    const dir = a.out ?? path.join(a.checkpoint, 'interpolation');
+    fs.mkdirSync(dir, { recursive: true });
+    const images = tf.tidy(() => {
+      const ends = truncatedLatents(2, g.cfg.zDim, { threshold: truncation, seed });
+      const [z1, z2] = tf.unstack(ends) as tf.Tensor1D[];
+      const z = interpolate(z1, z2, frames);
+      const y = classes ? tf.fill([frames], onlyClass ?? 0, 'int32') as tf.Tensor1D : undefined;
+      return g.apply(z, y) as tf.Tensor4D;
+    });
+    for (let i = 0; i < frames; i++) {
+      const frame = images.slice([i, 0, 0, 0], [1, -1, -1, -1]);
+      fs.writeFileSync(path.join(dir, `frame-${String(i).padStart(3, '0')}.png`), imageGridPng(frame, { pad: 0, scale: 4 }));
+      frame.dispose();
+    }
+    fs.writeFileSync(path.join(dir, 'strip.png'), imageGridPng(images, { cols: frames }));
+    images.dispose();
+    console.log(`${frames} frames of ${describe} in ${dir} (frame-000.png …, and strip.png)`);
+    return;
+  }
+
+  const n = numberFlag('n', a.n, 64);
+  const out = a.out ?? path.join(a.checkpoint, 'sample.png');
+  const { images } = generateImages(g, { n, classes, onlyClass, truncation, seed });
+  const png = cfg.model === 'toy' ? scatterPng(images.dataSync()) : imageGridPng(images, { cols: Math.min(n, classes && onlyClass === undefined ? classes : 8) });
+  images.dispose();
+  fs.mkdirSync(path.dirname(path.resolve(out)), { recursive: true });
+  fs.writeFileSync(out, png);
+  console.log(`${n} samples of ${describe} → ${out}`);
+});

@@ -1,0 +1,97 @@
+import { test } from 'node:test';
+import * as assert from 'node:assert/strict';
+import { spawn, spawnSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { kitClassifier } from '../metrics/kitClassifier';
+
+const root = path.resolve(__dirname, '..', '..', '..');
+const cli = (name: string) => path.join(root, 'build', 'lib', 'cli', `${name}.js`);
+const env = { ...process.env, GAN_BACKEND: 'wasm' };
+const node = (args: string[]) => spawnSync(process.execPath, args, { cwd: root, env, encoding: 'utf8' });
+const checkpointStep = (dir: string) => JSON.parse(fs.readFileSync(path.join(dir, 'checkpoint', 'checkpoint.json'), 'utf8')).step as number;
+const csvRows = (dir: string) => fs.readFileSync(path.join(dir, 'log.csv'), 'utf8').trim().split('\n');
+
+test('npm run train writes a run folder, refuses to overwrite it, resumes it, and npm run evaluate measures it', () => {
+  const out = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'run-')), 'toy');
+  const first = node([cli('train'), '--config', 'toy-ring', '--steps', '30', '--out', out]);
+  assert.equal(first.status, 0, first.stderr);
+  for (const f of ['config.json', 'log.csv', 'log.jsonl', 'dashboard.html', 'samples/step-000030.png']) assert.ok(fs.existsSync(path.join(out, f)), f);
+  assert.equal(checkpointStep(out), 30);
+  assert.deepEqual(csvRows(out).slice(1).map((r) => Number(r.split(',')[0])), [10, 20, 30]);
+
+  const again = node([cli('train'), '--config', 'toy-ring', '--steps', '30', '--out', out]);
+  assert.notEqual(again.status, 0);
+  assert.match(again.stderr, /already holds a run's checkpoint: continue it with --resume/);
+  assert.equal(checkpointStep(out), 30, 'the refused run changed nothing');
+
+  const resumed = node([cli('train'), '--out', out, '--resume', '--steps', '50']);
+  assert.equal(resumed.status, 0, resumed.stderr);
+  assert.match(resumed.stdout, /resumed .* at step 30/);
+  assert.equal(checkpointStep(out), 50);
+  assert.deepEqual(csvRows(out).slice(1).map((r) => Number(r.split(',')[0])), [10, 20, 30, 40, 50]);
+
+  const ev = node([cli('evaluate'), '--checkpoint', out]);
+  assert.equal(ev.status, 0, ev.stderr);
+  const r = JSON.parse(fs.readFileSync(path.join(out, 'eval.json'), 'utf8'));
+  assert.equal(r.step, 50);
+  assert.equal(r.toy.samples, 2500);
+  assert.equal(r.toy.modes, 8);
+  assert.match(ev.stdout, /modes covered +\d\/8/);
+
+  const typo = node([cli('train'), '--config', 'toy-ring', '--stpes', '5']);
+  assert.notEqual(typo.status, 0);
+  assert.match(typo.stderr, /Unknown option '--stpes'[\s\S]*--steps VALUE/);
+  const notRun = node([cli('evaluate'), '--checkpoint', path.dirname(out)]);
+  assert.match(notRun.stderr, /is not a run folder \(no config\.json\)/);
+});
+
+test('Ctrl-C during training finishes the step, writes a checkpoint and says how to resume', async () => {
+  const out = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'run-')), 'toy');
+  const p = spawn(process.execPath, [cli('train'), '--config', 'toy-ring', '--steps', '100000', '--out', out], { cwd: root, env });
+  let stdout = '';
+  p.stdout.on('data', (d) => (stdout += d));
+  // Wait until training is under way (the first sample sheet and log lines are written at step 250).
+  const started = Date.now();
+  while (!fs.existsSync(path.join(out, 'log.csv')) && Date.now() - started < 120_000) await new Promise((r) => setTimeout(r, 200));
+  p.kill('SIGINT');
+  const code = await new Promise<number | null>((r) => p.on('exit', r));
+  assert.equal(code, 130);
+  assert.match(stdout, /stopped at step (\d+); checkpoint in .* Continue with: npm run train -- --out .* --resume/);
+  const stoppedAt = Number(/stopped at step (\d+)/.exec(stdout)![1]);
+  assert.ok(stoppedAt >= 250);
+  assert.equal(checkpointStep(out), stoppedAt);
+});
+
+test('a conditional image run: npm run sample draws a class or an interpolation, npm run evaluate reports class accuracy', () => {
+  kitClassifier();
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'run-'));
+  const config = path.join(dir, 'tiny.json');
+  fs.writeFileSync(config, JSON.stringify({ extends: 'dcgan', arch: { ch: 4 }, conditional: true, dataLimit: 256, batchSize: 8, steps: 2, logEvery: 1 }));
+  const out = path.join(dir, 'run');
+  const t = node([cli('train'), '--config', config, '--out', out]);
+  assert.equal(t.status, 0, t.stderr);
+  const saved = JSON.parse(fs.readFileSync(path.join(out, 'config.json'), 'utf8'));
+  assert.deepEqual([saved.arch.resolution, saved.arch.channels, saved.arch.classes], [32, 1, 10], 'the data filled in the architecture');
+
+  const png = path.join(dir, 'grid.png');
+  const s = node([cli('sample'), '--checkpoint', out, '--class', '3', '--n', '8', '--truncation', '0.5', '--out', png]);
+  assert.equal(s.status, 0, s.stderr);
+  const bytes = fs.readFileSync(png);
+  assert.equal(bytes.readUInt32BE(16), 8 * 64 + 9 * 2, 'eight 64-px cells and their padding in one row');
+  assert.match(node([cli('sample'), '--checkpoint', out, '--class', '12']).stderr, /--class must be a whole number from 0 to 9, got 12/);
+  const frames = path.join(dir, 'frames');
+  assert.equal(node([cli('sample'), '--checkpoint', out, '--interpolate', '4', '--out', frames]).status, 0);
+  assert.deepEqual(fs.readdirSync(frames).sort(), ['frame-000.png', 'frame-001.png', 'frame-002.png', 'frame-003.png', 'strip.png']);
+
+  const ev = node([cli('evaluate'), '--checkpoint', out, '--n', '200']);
+  assert.equal(ev.status, 0, ev.stderr);
+  const r = JSON.parse(fs.readFileSync(path.join(out, 'eval.json'), 'utf8'));
+  assert.equal(r.images.nFake, 200);
+  assert.equal(r.images.nReal, 10000);
+  assert.match(r.images.reference, /fashion-mnist test split/);
+  assert.equal(r.images.classAccuracy.perClass.length, 10);
+  assert.ok(r.images.fid > 0 && Number.isFinite(r.images.fid));
+  assert.match(ev.stdout, /class accuracy/);
+});
