@@ -60,6 +60,7 @@ runMain(async () => {
     console.log(`resumed ${folder.dir} at step ${trainer.step}`);
   }
   folder.writeConfig(cfg);
+  if (data.kind === 'images') folder.writeDataInfo({ data: cfg.data, classNames: data.train.classNames, examples: data.train.images.shape[0] });
   if (!a.resume) trainer.save(folder.checkpointDir);
 
   let stop = false;

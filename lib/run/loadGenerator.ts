@@ -1,17 +1,17 @@
 import * as tf from '@tensorflow/tfjs';
-import type { Module } from '../nn/module';
+import { generatorFor, type SampleGenerator } from '../export/generatorSpec';
 import { loadCheckpoint } from '../train/checkpoint';
-import type { GeneratorLike } from '../train/trainer';
 import type { RunConfig } from './config';
-import { buildModels } from './build';
 import { RunFolder } from './runFolder';
 
 export interface LoadedGenerator {
-  g: GeneratorLike & { cfg: { zDim: number } };
+  g: SampleGenerator;
   cfg: RunConfig;
   step: number;
   /** Which weights: the EMA copy (when the run kept one and it was asked for) or the raw generator. */
   which: 'ema' | 'raw';
+  /** Class names of the training data, where the run recorded them. */
+  classNames?: string[];
 }
 
 /** A trained generator from a run folder, in evaluation mode (running batch-norm statistics). */
@@ -20,17 +20,14 @@ export function loadGenerator(dir: string, o: { ema?: boolean } = {}): LoadedGen
   const cfg = folder.readConfig();
   if (!folder.hasCheckpoint()) throw new Error(`${dir} has a config but no checkpoint/ yet: train it first`);
   const { manifest, tensors } = loadCheckpoint(folder.checkpointDir);
-  const { g, gEma, d } = buildModels(cfg);
-  const useEma = (o.ema ?? true) && gEma != null;
-  const gen = useEma ? gEma! : g;
+  const g = generatorFor(cfg.model, { ...cfg.arch, seed: cfg.seed + 1 });
+  const useEma = (o.ema ?? true) && cfg.emaDecay > 0;
   const prefix = useEma ? 'G_ema.' : 'G.';
   try {
-    (gen as Module).loadStateDict(new Map([...tensors].filter(([k]) => k.startsWith(prefix)).map(([k, t]) => [k.slice(prefix.length), t])), { source: `${dir} (${prefix.slice(0, -1)})` });
+    g.loadStateDict(new Map([...tensors].filter(([k]) => k.startsWith(prefix)).map(([k, t]) => [k.slice(prefix.length), t])), { source: `${dir} (${prefix.slice(0, -1)})` });
   } finally {
     tf.dispose([...tensors.values()]);
   }
-  // Only G is wanted: free the other models' weights.
-  for (const m of [d, useEma ? g : gEma]) if (m) tf.dispose([...(m as Module).stateDict().values()]);
-  (gen as Module).eval();
-  return { g: gen, cfg, step: manifest.step, which: useEma ? 'ema' : 'raw' };
+  g.eval();
+  return { g, cfg, step: manifest.step, which: useEma ? 'ema' : 'raw', classNames: folder.readDataInfo()?.classNames };
 }

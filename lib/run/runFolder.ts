@@ -36,6 +36,17 @@ export class RunFolder {
     return JSON.parse(fs.readFileSync(this.configFile, 'utf8')) as RunConfig;
   }
 
+  /** What the run trained on (class names for samplers and exports). */
+  writeDataInfo(info: { data: string; classNames: string[]; examples: number }): void {
+    fs.mkdirSync(this.dir, { recursive: true });
+    fs.writeFileSync(path.join(this.dir, 'data.json'), JSON.stringify(info, null, 2) + '\n');
+  }
+
+  readDataInfo(): { data: string; classNames: string[]; examples: number } | undefined {
+    const file = path.join(this.dir, 'data.json');
+    return fs.existsSync(file) ? JSON.parse(fs.readFileSync(file, 'utf8')) : undefined;
+  }
+
   /** Appends logged steps to log.jsonl and log.csv (a header is written once). */
   appendLog(rows: StepStats[]): void {
     if (rows.length === 0) return;

@@ -1,0 +1,97 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import * as tf from '@tensorflow/tfjs';
+import type { LoadedGenerator } from '../run/loadGenerator';
+import type { GeneratorSpec } from './generatorSpec';
+
+export interface ExportOptions {
+  /**
+   * Weight storage: 'float32' (exact), 'float16' (half the size) or 'uint8' (a quarter: per-tensor affine int8
+   * quantisation, w ≈ min + scale·q, which TF.js decodes natively).
+   */
+  quantize?: 'float32' | 'float16' | 'uint8';
+  classNames?: string[];
+}
+
+/** Per-tensor affine 8-bit quantisation: q = round((w − min) / scale), scale = (max − min) / 255. */
+export function quantizeUint8(values: Float32Array): { q: Uint8Array; min: number; scale: number } {
+  let min = Infinity;
+  let max = -Infinity;
+  for (const v of values) {
+    if (v < min) min = v;
+    if (v > max) max = v;
+  }
+  const scale = max > min ? (max - min) / 255 : 1;
+  const q = Uint8Array.from(values, (v) => Math.round((v - min) / scale));
+  return { q, min, scale };
+}
+
+function toHalf(values: Float32Array): Uint16Array {
+  // Round-to-nearest float32 → float16 bit patterns (TF.js decodes 'float16' quantisation from these).
+  const f = new Float32Array(1);
+  const i = new Uint32Array(f.buffer);
+  return Uint16Array.from(values, (v) => {
+    f[0] = v;
+    const x = i[0];
+    const sign = (x >>> 16) & 0x8000;
+    const exp = ((x >>> 23) & 0xff) - 127 + 15;
+    const mant = x & 0x7fffff;
+    if (exp <= 0) return exp < -10 ? sign : sign | ((mant | 0x800000) >> (1 - exp + 13));
+    if (exp >= 31) return sign | 0x7c00;
+    const half = sign | (exp << 10) | (mant >> 13);
+    return mant & 0x1000 ? half + 1 : half;
+  });
+}
+
+/**
+ * Writes `generator.json` and `generator.bin` for a loaded generator: the files a browser (or Node) turns back into
+ * the same model with `generatorFromSpec`. Returns the weight file's size in bytes.
+ */
+export function exportGenerator(loaded: LoadedGenerator, outDir: string, o: ExportOptions = {}): { specFile: string; bytes: number } {
+  const quantize = o.quantize ?? 'float32';
+  const parts: Buffer[] = [];
+  const weights: tf.io.WeightsManifestEntry[] = [];
+  for (const [name, v] of loaded.g.stateDict()) {
+    const values = v.dataSync() as Float32Array;
+    if (quantize === 'uint8') {
+      const { q, min, scale } = quantizeUint8(values);
+      weights.push({ name, shape: v.shape, dtype: 'float32', quantization: { dtype: 'uint8', min, scale } });
+      parts.push(Buffer.from(q.buffer, q.byteOffset, q.byteLength));
+    } else if (quantize === 'float16') {
+      const h = toHalf(values);
+      weights.push({ name, shape: v.shape, dtype: 'float32', quantization: { dtype: 'float16' } });
+      parts.push(Buffer.from(h.buffer, h.byteOffset, h.byteLength));
+    } else {
+      weights.push({ name, shape: v.shape, dtype: 'float32' });
+      parts.push(Buffer.from(values.buffer, values.byteOffset, values.byteLength));
+    }
+  }
+  const bin = Buffer.concat(parts);
+  const { cfg } = loaded;
+  const classes = Number(cfg.arch.classes ?? 0);
+  const spec: GeneratorSpec = {
+    format: 'biggan-ts-generator',
+    version: 1,
+    model: cfg.model,
+    arch: { ...cfg.arch, seed: cfg.seed + 1 },
+    zDim: loaded.g.cfg.zDim,
+    classes,
+    classNames: o.classNames ?? Array.from({ length: classes }, (_, k) => String(k)),
+    source: { preset: cfg.preset, step: loaded.step, which: loaded.which },
+    weightsManifest: [{ paths: ['generator.bin'], weights }],
+  };
+  fs.mkdirSync(outDir, { recursive: true });
+  fs.writeFileSync(path.join(outDir, 'generator.bin'), bin);
+  const specFile = path.join(outDir, 'generator.json');
+  fs.writeFileSync(specFile, JSON.stringify(spec, null, 1));
+  return { specFile, bytes: bin.length };
+}
+
+/** Reads an exported generator in Node (the browser fetches the same two files). */
+export function readGeneratorFiles(dir: string): { spec: GeneratorSpec; weights: ArrayBuffer } {
+  const specFile = path.join(dir, 'generator.json');
+  if (!fs.existsSync(specFile)) throw new Error(`no exported generator in ${dir} (generator.json missing): run npm run export first`);
+  const spec = JSON.parse(fs.readFileSync(specFile, 'utf8')) as GeneratorSpec;
+  const b = fs.readFileSync(path.join(dir, spec.weightsManifest[0].paths[0]));
+  return { spec, weights: b.buffer.slice(b.byteOffset, b.byteOffset + b.byteLength) };
+}
