@@ -13,16 +13,25 @@ export interface ExportOptions {
   classNames?: string[];
 }
 
-/** Per-tensor affine 8-bit quantisation: q = round((w − min) / scale), scale = (max − min) / 255. */
+/**
+ * Per-tensor affine 8-bit quantisation: q = round((w − min) / scale), scale = (max − min) / 255, with the range
+ * widened to hold 0 and shifted so that 0 is exactly a level — pruned weights stay exactly zero.
+ */
 export function quantizeUint8(values: Float32Array): { q: Uint8Array; min: number; scale: number } {
-  let min = Infinity;
-  let max = -Infinity;
+  let lo = 0;
+  let hi = 0;
   for (const v of values) {
-    if (v < min) min = v;
-    if (v > max) max = v;
+    if (v < lo) lo = v;
+    if (v > hi) hi = v;
   }
-  const scale = max > min ? (max - min) / 255 : 1;
-  const q = Uint8Array.from(values, (v) => Math.round((v - min) / scale));
+  // A scale with a 16-bit mantissa: level·scale (8 bits × 16 bits) is then exact in float32, so the level of 0
+  // decodes to exactly 0 however TF.js orders the multiply and add.
+  const raw = hi > lo ? (hi - lo) / 255 : 1;
+  const unit = 2 ** (Math.floor(Math.log2(raw)) - 15);
+  const scale = Math.ceil(raw / unit) * unit;
+  const zero = Math.round(-lo / scale);
+  const min = -zero * scale;
+  const q = Uint8Array.from(values, (v) => Math.min(255, Math.max(0, Math.round((v - min) / scale))));
   return { q, min, scale };
 }
 

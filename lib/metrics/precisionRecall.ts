@@ -29,7 +29,7 @@ function blockwise(a: tf.Tensor2D, b: tf.Tensor2D, visit: (rowStart: number, d2:
 }
 
 /** Each row's squared distance to its k-th nearest other row (the radius of its ball in the k-NN manifold). */
-function kthRadii(x: tf.Tensor2D, k: number): Float32Array {
+export function kthRadii(x: tf.Tensor2D, k: number): Float32Array {
   const n = x.shape[0];
   if (k >= n) throw new Error(`precision/recall: k = ${k} needs more than ${k} samples per set, got ${n}`);
   const radii = new Float32Array(n);
@@ -65,10 +65,11 @@ function coverage(query: tf.Tensor2D, ref: tf.Tensor2D, radii: Float32Array): nu
  * samples reaching their k-th nearest neighbour (k = 3 in the paper); precision is the fraction of fakes inside the
  * real manifold, recall the fraction of reals inside the fake manifold. Features are [n, d] tensors.
  */
-export function precisionRecall(real: tf.Tensor2D, fake: tf.Tensor2D, o: { k?: number } = {}): PrecisionRecall {
+export function precisionRecall(real: tf.Tensor2D, fake: tf.Tensor2D, o: { k?: number; realRadii?: Float32Array } = {}): PrecisionRecall {
   const k = o.k ?? 3;
   if (real.shape[1] !== fake.shape[1]) throw new Error(`precision/recall: feature sizes differ (${real.shape[1]} vs ${fake.shape[1]})`);
-  const realRadii = kthRadii(real, k);
+  // The real set's radii depend on it alone: callers scoring many generators pass them once (see prepareReference).
+  const realRadii = o.realRadii ?? kthRadii(real, k);
   const fakeRadii = kthRadii(fake, k);
   return { precision: coverage(fake, real, realRadii), recall: coverage(real, fake, fakeRadii), k };
 }

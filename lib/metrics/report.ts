@@ -1,9 +1,9 @@
 import * as tf from '@tensorflow/tfjs';
-import type { FeatureExtractor } from './features';
-import { featureStats, frechetDistance } from './fid';
+import type { Embedded, FeatureExtractor } from './features';
+import { featureStats, frechetDistance, type FeatureStats } from './fid';
 import { inceptionScore } from './inceptionScore';
 import { kernelInceptionDistance, type MeanStd } from './kid';
-import { precisionRecall } from './precisionRecall';
+import { kthRadii, precisionRecall } from './precisionRecall';
 
 /** Accuracy of a classifier on conditional samples: did the generator draw the class it was asked for? */
 export interface ClassAccuracy {
@@ -35,14 +35,42 @@ export interface ImageReport {
   classAccuracy?: ClassAccuracy;
 }
 
+/**
+ * What a metric needs of the reference images, computed once and reused for every generator scored against them:
+ * their embedding, Gaussian statistics and k-NN radii.
+ */
+export interface Reference {
+  name: string;
+  n: number;
+  extractor: FeatureExtractor;
+  embedded: Embedded;
+  stats: FeatureStats;
+  k: number;
+  radii: Float32Array;
+}
+
+export function prepareReference(images: tf.Tensor4D, name: string, extractor: FeatureExtractor, o: { k?: number } = {}): Reference {
+  const embedded = extractor.embed(images);
+  const n = images.shape[0];
+  const k = o.k ?? 3;
+  const features = tf.tensor2d(embedded.features, [n, extractor.featureDim]);
+  try {
+    return { name, n, extractor, embedded, stats: featureStats(embedded.features, extractor.featureDim), k, radii: kthRadii(features, k) };
+  } finally {
+    features.dispose();
+  }
+}
+
 export interface EvaluateImagesInput {
-  /** Reference images (NHWC, [-1, 1]) and what they are, e.g. "fashion-mnist test". */
-  real: tf.Tensor4D;
-  reference: string;
+  /** Reference images (NHWC, [-1, 1]), or a reference prepared once for many evaluations. */
+  real: tf.Tensor4D | Reference;
+  /** What the reference images are, e.g. "fashion-mnist test" (taken from a prepared reference when given one). */
+  reference?: string;
   fake: tf.Tensor4D;
   /** Classes the fakes were generated for (conditional models): adds class accuracy. */
   fakeLabels?: Int32Array;
-  extractor: FeatureExtractor;
+  /** The feature extractor (taken from a prepared reference when given one). */
+  extractor?: FeatureExtractor;
   /** k of the precision/recall manifolds (default 3). */
   k?: number;
   kidSubsets?: number;
@@ -51,19 +79,23 @@ export interface EvaluateImagesInput {
 
 /** FID, KID, IS, precision/recall and (for conditional samples) class accuracy, all on one feature extractor. */
 export function evaluateImages(o: EvaluateImagesInput): ImageReport {
-  const ex = o.extractor;
-  const real = ex.embed(o.real);
+  const ref = 'embedded' in o.real ? o.real : null;
+  const ex = ref ? ref.extractor : o.extractor;
+  if (!ex) throw new Error('evaluateImages: pass a feature extractor, or a reference made by prepareReference');
+  if (ref && o.k !== undefined && o.k !== ref.k) throw new Error(`evaluateImages: the reference was prepared with k = ${ref.k}, not ${o.k}`);
+  const real = ref ? ref.embedded : ex.embed(o.real as tf.Tensor4D);
   const fake = ex.embed(o.fake);
   const d = ex.featureDim;
-  const [nReal, nFake] = [o.real.shape[0], o.fake.shape[0]];
-  const fid = frechetDistance(featureStats(real.features, d), featureStats(fake.features, d));
+  const nReal = ref ? ref.n : (o.real as tf.Tensor4D).shape[0];
+  const nFake = o.fake.shape[0];
+  const fid = frechetDistance(ref ? ref.stats : featureStats(real.features, d), featureStats(fake.features, d));
   const kid = kernelInceptionDistance(real.features, fake.features, d, { subsets: o.kidSubsets ?? 100, subsetSize: o.kidSubsetSize ?? 1000 });
   const [realT, fakeT] = [tf.tensor2d(real.features, [nReal, d]), tf.tensor2d(fake.features, [nFake, d])];
-  const pr = precisionRecall(realT, fakeT, { k: o.k });
+  const pr = precisionRecall(realT, fakeT, { k: ref ? ref.k : o.k, realRadii: ref?.radii });
   tf.dispose([realT, fakeT]);
   const is = fake.probs && ex.classes ? inceptionScore(fake.probs, ex.classes, { splits: Math.min(10, nFake) }) : undefined;
   const acc = o.fakeLabels && fake.predicted ? classAccuracy(fake.predicted, o.fakeLabels, ex.classes) : undefined;
-  return { extractor: ex.name, nReal, nFake, reference: o.reference, fid, kid, inceptionScore: is, precision: pr.precision, recall: pr.recall, classAccuracy: acc };
+  return { extractor: ex.name, nReal, nFake, reference: ref ? ref.name : (o.reference ?? 'reference images'), fid, kid, inceptionScore: is, precision: pr.precision, recall: pr.recall, classAccuracy: acc };
 }
 
 /** A two-column text table of a report, for the console. */
