@@ -28,20 +28,23 @@ export class SpectralNorm extends Module {
     this.sv = this.buffer('sv0', tf.ones([]));
   }
 
-  /** W / σ(W); in training mode also advances u and records σ. */
+  /**
+   * W / σ(W). Each call runs the power iteration from the stored u (v = Wu/‖Wu‖, u' = Wᵀv/‖Wᵀv‖, σ = u'ᵀWᵀv, in the
+   * [fan-in, out] view), in evaluation too, exactly as BigGAN-PyTorch does, so imported weights give the same images;
+   * only training mode stores u' and σ.
+   */
   normalize(w: tf.Tensor): tf.Tensor {
     const eps = this.cfg.eps ?? 1e-8;
     const m = w.reshape([-1, this.outFeatures]) as tf.Tensor2D;
     let u = this.u as tf.Tensor;
-    let v = unit(tf.matMul(m, u.reshape([-1, 1])).reshape([-1]), eps);
-    const iterations = this.training ? (this.cfg.iterations ?? 1) : 0;
-    for (let i = 0; i < iterations; i++) {
-      u = unit(tf.matMul(m, v.reshape([-1, 1]), true, false).reshape([-1]), eps);
+    let v = u;
+    for (let i = 0; i < (this.cfg.iterations ?? 1); i++) {
       v = unit(tf.matMul(m, u.reshape([-1, 1])).reshape([-1]), eps);
+      u = unit(tf.matMul(m, v.reshape([-1, 1]), true, false).reshape([-1]), eps);
     }
     const uc = stopGradient(u);
     const vc = stopGradient(v);
-    const sigma = tf.sum(tf.mul(vc, tf.matMul(m, uc.reshape([-1, 1])).reshape([-1])));
+    const sigma = tf.sum(tf.mul(uc, tf.matMul(m, vc.reshape([-1, 1]), true, false).reshape([-1])));
     if (this.training) {
       tf.tidy(() => {
         this.u.assign(tf.clone(uc));
