@@ -19,10 +19,11 @@ export class Embedding extends Module {
     const seeds = new SeedStream(cfg.seed ?? 1);
     this.weight = this.param('weight', tf.randomNormal([cfg.classes, cfg.dim], 0, 1, 'float32', seeds.take()));
     const sn = cfg.spectralNorm;
-    this.sn = sn ? this.child('sn', new SpectralNorm(cfg.dim, { seed: seeds.take(), ...(typeof sn === 'object' ? sn : {}) })) : null;
+    // As BigGAN-PyTorch's SNEmbedding: the table's rows (classes) are the outputs, so u has one entry per class.
+    this.sn = sn ? this.child('sn', new SpectralNorm(cfg.classes, { seed: seeds.take(), ...(typeof sn === 'object' ? sn : {}) })) : null;
   }
   apply(y: tf.Tensor1D): tf.Tensor2D {
-    const table = this.sn ? this.sn.normalize(this.weight) : this.weight;
+    const table = this.sn ? tf.transpose(this.sn.normalize(tf.transpose(this.weight))) : this.weight;
     return tf.gather(table, y) as tf.Tensor2D;
   }
 }
