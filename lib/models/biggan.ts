@@ -38,10 +38,13 @@ const G_ARCH: Record<BigGanResolution, { in: number[]; out: number[] }> = {
   64: { in: [16, 16, 8, 4], out: [16, 8, 4, 2] },
   128: { in: [16, 16, 8, 4, 2], out: [16, 8, 4, 2, 1] },
 };
-const D_ARCH: Record<BigGanResolution, { out: number[]; down: boolean[] }> = {
-  32: { out: [4, 4, 4, 4], down: [true, true, false, false] },
-  64: { out: [1, 2, 4, 8, 16], down: [true, true, true, true, false] },
-  128: { out: [1, 2, 4, 8, 16, 16], down: [true, true, true, true, true, false] },
+// `attnAt` is the resolution each D block is labelled with when deciding where attention goes: the output side,
+// except that BigGAN-PyTorch's 32×32 table labels every block 16 — kept, so attention lands where its checkpoints
+// have it.
+const D_ARCH: Record<BigGanResolution, { out: number[]; down: boolean[]; attnAt: number[] }> = {
+  32: { out: [4, 4, 4, 4], down: [true, true, false, false], attnAt: [16, 16, 16, 16] },
+  64: { out: [1, 2, 4, 8, 16], down: [true, true, true, true, false], attnAt: [32, 16, 8, 4, 4] },
+  128: { out: [1, 2, 4, 8, 16, 16], down: [true, true, true, true, true, false], attnAt: [64, 32, 16, 8, 4, 4] },
 };
 
 /** Presets after the paper and BigGAN-PyTorch's launch scripts (ch 96 at 128×128 is the paper's BigGAN). */
@@ -174,13 +177,11 @@ export class BigGanDiscriminator extends Module {
     const sn = c.spectralNorm;
     const conv = (cc: ConvConfig) => new Conv2d({ ...cc, spectralNorm: sn, init: weightInit(c), seed: seeds.take() });
     let inC = c.channels;
-    let res = c.resolution;
     arch.out.forEach((mult, i) => {
       const outC = mult * c.ch;
       this.blocks.push(this.child(`blocks.${i}`, new DBlock({ inChannels: inC, outChannels: outC, conv, downsample: arch.down[i], preactivation: i > 0 })));
-      if (arch.down[i]) res /= 2;
-      // As in BigGAN-PyTorch: attention after every block whose output resolution is listed.
-      if (c.attention.includes(res)) this.attentions.set(i, this.child(`attention.${i}`, new SelfAttention({ channels: outC, spectralNorm: sn, seed: seeds.take() })));
+      // As in BigGAN-PyTorch: attention after every block whose resolution label is listed.
+      if (c.attention.includes(arch.attnAt[i])) this.attentions.set(i, this.child(`attention.${i}`, new SelfAttention({ channels: outC, spectralNorm: sn, seed: seeds.take() })));
       inC = outC;
     });
     this.linear = this.child('linear', new Linear({ inFeatures: inC, outFeatures: 1, spectralNorm: sn, init: weightInit(c), seed: seeds.take() }));
