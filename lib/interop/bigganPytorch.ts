@@ -100,8 +100,9 @@ export function loadPytorchState(m: Module, role: Role, state: Map<string, Named
         tf.tidy(() => {
           let x: tf.Tensor = tf.tensor(a.data, a.shape, a.data instanceof Int32Array ? 'int32' : 'float32');
           if (role === 'G' && /^linear\./.test(ours) && !/sv0$/.test(ours)) {
-            const { toPt: order } = linearOrder(ours.endsWith('weight') ? a.shape[0] : x.size);
-            const rows = x.rank === 2 ? x : x.reshape([-1]);
+            const isWeight = ours.endsWith('weight');
+            const { toPt: order } = linearOrder(isWeight ? a.shape[0] : x.size);
+            const rows = isWeight ? x : x.reshape([-1]);
             x = tf.gather(rows, tf.tensor1d(order, 'int32')).reshape(x.shape);
           }
           if (/\.(u0|sv0)$/.test(ours)) x = x.reshape(target.shape);
