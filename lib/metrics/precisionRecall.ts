@@ -34,10 +34,23 @@ export function kthRadii(x: tf.Tensor2D, k: number): Float32Array {
   if (k >= n) throw new Error(`precision/recall: k = ${k} needs more than ${k} samples per set, got ${n}`);
   const radii = new Float32Array(n);
   blockwise(x, x, (start, d2, rows) => {
+    // The row itself is at distance 0, so the k-th neighbour is the (k+1)-th smallest value: kept by insertion
+    // into a sorted list of k+1 (O(n·k) per row instead of a sort).
+    const best = new Float32Array(k + 1);
     for (let r = 0; r < rows; r++) {
-      // The row itself is at distance 0, so the k-th neighbour is the (k+1)-th smallest value.
-      const row = Float32Array.from(d2.subarray(r * n, (r + 1) * n)).sort();
-      radii[start + r] = row[k];
+      best.fill(Infinity);
+      const base = r * n;
+      for (let j = 0; j < n; j++) {
+        const v = d2[base + j];
+        if (v >= best[k]) continue;
+        let i = k;
+        while (i > 0 && best[i - 1] > v) {
+          best[i] = best[i - 1];
+          i--;
+        }
+        best[i] = v;
+      }
+      radii[start + r] = best[k];
     }
   });
   return radii;
