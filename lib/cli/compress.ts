@@ -94,11 +94,11 @@ runMain(async () => {
   const kib = (b: number) => `${(b / 1024).toFixed(0)} KiB`;
   const base = variants[0];
   const table = [
-    '| variant | parameters (non-zero) | file | gzip | FID ↓ | KID×10³ ↓ | precision | recall |' + (classes ? ' class acc. |' : ''),
+    '| variant | parameters (non-zero) | file | gzip | FID ↓ | KID ↓ | precision | recall |' + (classes ? ' class acc. |' : ''),
     '|---|---|---|---|---|---|---|---|' + (classes ? '---|' : ''),
     ...variants.map(
       (v) =>
-        `| ${v.name} | ${v.parameters.toLocaleString('en-US')} (${v.nonZero.toLocaleString('en-US')}) | ${kib(v.bytes)} (${(v.bytes / base.bytes).toFixed(2)}×) | ${kib(v.gzipBytes)} (${(v.gzipBytes / base.gzipBytes).toFixed(2)}×) | ${v.report.fid.toFixed(2)} | ${(1e3 * v.report.kid.mean).toFixed(1)} | ${v.report.precision.toFixed(3)} | ${v.report.recall.toFixed(3)} |` +
+        `| ${v.name} | ${v.parameters.toLocaleString('en-US')} (${v.nonZero.toLocaleString('en-US')}) | ${kib(v.bytes)} (${(v.bytes / base.bytes).toFixed(2)}×) | ${kib(v.gzipBytes)} (${(v.gzipBytes / base.gzipBytes).toFixed(2)}×) | ${v.report.fid.toFixed(2)} | ${v.report.kid.mean.toPrecision(4)} | ${v.report.precision.toFixed(3)} | ${v.report.recall.toFixed(3)} |` +
         (classes ? ` ${(100 * v.report.classAccuracy!.overall).toFixed(1)}% |` : ''),
     ),
   ].join('\n');

@@ -62,10 +62,10 @@ function table(entries: Entry[]): string {
       const t = rs.map((r) => r.toy!);
       rows.push(`| ${label} | ${rs.length} | ${rs[0].step} | ${pm(t.map((x) => x.modesCovered), 1)} / ${t[0].modes} | ${pm(t.map((x) => 100 * x.highQualityFraction), 1)} | ${pm(t.map((x) => x.klFromUniform), 3)} | ${t.filter((x) => x.modesCovered === x.modes).length}/${rs.length} seeds |`);
     } else if (rs[0].images) {
-      if (rows.length === 0) rows.push('| run | steps | G | FID ↓ | KID×10³ ↓ | IS ↑ | precision ↑ | recall ↑ | class acc. ↑ | n real / fake |', '|---|---|---|---|---|---|---|---|---|---|');
+      if (rows.length === 0) rows.push('| run | steps | G | FID ↓ | KID ↓ | IS ↑ | precision ↑ | recall ↑ | class acc. ↑ | n real / fake |', '|---|---|---|---|---|---|---|---|---|---|');
       for (const r of rs) {
         const m = r.images!;
-        rows.push(`| ${label} | ${r.step} | ${r.generator} | ${m.fid.toFixed(2)} | ${(1e3 * m.kid.mean).toFixed(2)} ± ${(1e3 * m.kid.std).toFixed(2)} | ${m.inceptionScore ? `${m.inceptionScore.mean.toFixed(2)} ± ${m.inceptionScore.std.toFixed(2)}` : '–'} | ${m.precision.toFixed(3)} | ${m.recall.toFixed(3)} | ${m.classAccuracy ? `${(100 * m.classAccuracy.overall).toFixed(1)}%` : '–'} | ${m.nReal} / ${m.nFake} |`);
+        rows.push(`| ${label} | ${r.step} | ${r.generator} | ${m.fid.toFixed(2)} | ${m.kid.mean.toPrecision(4)} ± ${m.kid.std.toPrecision(3)} | ${m.inceptionScore ? `${m.inceptionScore.mean.toFixed(2)} ± ${m.inceptionScore.std.toFixed(2)}` : '–'} | ${m.precision.toFixed(3)} | ${m.recall.toFixed(3)} | ${m.classAccuracy ? `${(100 * m.classAccuracy.overall).toFixed(1)}%` : '–'} | ${m.nReal} / ${m.nFake} |`);
       }
     }
   }

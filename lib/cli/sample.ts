@@ -5,6 +5,7 @@ import { initBackend, type BackendName } from '../backend';
 import { loadGenerator } from '../run/loadGenerator';
 import { generateImages } from '../sample/generate';
 import { interpolate, truncatedLatents } from '../sample/truncation';
+import { encodeGif, type GifFrame } from '../viz/gif';
 import { imageGridPng } from '../viz/imageGrid';
 import { scatterPng } from '../viz/scatterPng';
 import { cliArgs, numberFlag, runMain } from './args';
@@ -57,8 +58,19 @@ runMain(async () => {
       frame.dispose();
     }
     fs.writeFileSync(path.join(dir, 'strip.png'), imageGridPng(images, { cols: frames }));
+    // The same walk as an animated GIF, there and back, each pixel scaled ×4.
+    const bytes = tf.tidy(() => {
+      const up = tf.image.resizeNearestNeighbor(images, [images.shape[1] * 4, images.shape[2] * 4]);
+      const rgb = up.shape[3] === 1 ? tf.tile(up, [1, 1, 1, 3]) : up;
+      return tf.clipByValue(tf.round(tf.mul(tf.add(rgb, 1), 127.5)), 0, 255).toInt();
+    });
+    const [, h, w] = bytes.shape;
+    const all = bytes.dataSync();
+    bytes.dispose();
+    const gifFrames: GifFrame[] = Array.from({ length: frames }, (_, i) => ({ width: w, height: h, rgb: Uint8Array.from(all.subarray(i * h * w * 3, (i + 1) * h * w * 3)) }));
+    fs.writeFileSync(path.join(dir, 'walk.gif'), encodeGif([...gifFrames, ...gifFrames.slice(1, -1).reverse()], { delayMs: 80 }));
     images.dispose();
-    console.log(`${frames} frames of ${describe} in ${dir} (frame-000.png …, and strip.png)`);
+    console.log(`${frames} frames of ${describe} in ${dir} (frame-000.png …, strip.png and walk.gif)`);
     return;
   }
 

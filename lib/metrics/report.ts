@@ -102,7 +102,8 @@ export function evaluateImages(o: EvaluateImagesInput): ImageReport {
 export function formatReport(r: ImageReport): string {
   const rows: [string, string][] = [
     ['FID ↓', r.fid.toFixed(3)],
-    ['KID ↓ (×10³)', `${(1e3 * r.kid.mean).toFixed(3)} ± ${(1e3 * r.kid.std).toFixed(3)}`],
+    // No ×10³ here: KID's scale follows the features' (large for the kit classifier's, ~10⁻² for Inception's).
+    ['KID ↓', `${r.kid.mean.toPrecision(4)} ± ${r.kid.std.toPrecision(3)}`],
     ...(r.inceptionScore ? [['IS ↑', `${r.inceptionScore.mean.toFixed(3)} ± ${r.inceptionScore.std.toFixed(3)}`] as [string, string]] : []),
     ['precision ↑', r.precision.toFixed(3)],
     ['recall ↑', r.recall.toFixed(3)],

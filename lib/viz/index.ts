@@ -3,3 +3,4 @@ export { figureHtml, writeFiguresHtml } from './html';
 export { imageGridPng, writeImageGrid, type GridOptions } from './imageGrid';
 export { inNotebook, show, figureBundle, pngBundle, LiveView } from './notebook';
 export { scatterPng, writeScatterPng } from './scatterPng';
+export { encodeGif, type GifFrame } from './gif';

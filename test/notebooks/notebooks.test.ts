@@ -22,6 +22,23 @@ function outputs(file: string): Output[] {
 
 const text = (o: Output) => (Array.isArray(o.text) ? o.text.join('') : (o.text ?? ''));
 
+/** The `check: {…}` lines a notebook prints: the measured values its central claim is asserted on. */
+function checks(outs: Output[]): Record<string, any> {
+  const stdout = outs.filter((o) => o.output_type === 'stream' && o.name === 'stdout').map(text).join('');
+  return Object.assign({}, ...[...stdout.matchAll(/^check: (.*)$/gm)].map((m) => JSON.parse(m[1])));
+}
+
+/** Each notebook's central claim, on the numbers it measured in quick mode. */
+const CLAIMS: Record<string, (c: Record<string, any>) => void> = {
+  '01-minimax.ipynb': (c) => {
+    assert.ok(c.dStarError < 0.1, `a trained D matches D* = p_data/(p_data + p_g) where there is data (max |Δ| ${c.dStarError})`);
+    assert.ok(c.jsd > 0 && c.jsd < Math.log(2), 'JSD in (0, log 2)');
+    assert.ok(c.vTrained <= c.vStar + 0.01 && c.vTrained > c.vStar - 0.05, `V(D, G) ${c.vTrained} ≤ V(D*, G) ${c.vStar}, and close`);
+    assert.ok(c.agree < 1e-5, 'the library losses give the inline gradients');
+    assert.ok(c.smallD.ns > 10 * c.smallD.sat && c.ratioAt005 > 10, 'where D(G(z)) is small the non-saturating gradient is far larger');
+  },
+};
+
 const jupyter = findJupyter();
 const skip = jupyter == null && process.env.CI !== 'true' ? `no Jupyter here. ${HOW_TO_GET_JUPYTER}` : false;
 
@@ -35,6 +52,10 @@ for (const name of listNotebooks()) {
     assert.ok(run.ok, describeFailure(run));
     const outs = outputs(run.executed);
     assert.ok(!outs.some((o) => o.output_type === 'error'), 'no error outputs');
+    if (name !== '00-setup.ipynb') {
+      assert.ok(CLAIMS[name], `${name} has its central claim asserted here`);
+      CLAIMS[name](checks(outs));
+    }
     if (name === '00-setup.ipynb') {
       const stdout = outs.filter((o) => o.output_type === 'stream' && o.name === 'stdout').map(text).join('');
       assert.match(stdout, /backend {2}(wasm|tensorflow|webgpu|cpu)\ndevice/, 'the backend report');

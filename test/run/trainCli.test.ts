@@ -5,6 +5,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { kitClassifier } from '../metrics/kitClassifier';
+import { decodeGif } from '../viz/gifDecode';
 
 const root = path.resolve(__dirname, '..', '..', '..');
 const cli = (name: string) => path.join(root, 'build', 'lib', 'cli', `${name}.js`);
@@ -83,7 +84,11 @@ test('a conditional image run: npm run sample draws a class or an interpolation,
   assert.match(node([cli('sample'), '--checkpoint', out, '--class', '12']).stderr, /--class must be a whole number from 0 to 9, got 12/);
   const frames = path.join(dir, 'frames');
   assert.equal(node([cli('sample'), '--checkpoint', out, '--interpolate', '4', '--out', frames]).status, 0);
-  assert.deepEqual(fs.readdirSync(frames).sort(), ['frame-000.png', 'frame-001.png', 'frame-002.png', 'frame-003.png', 'strip.png']);
+  assert.deepEqual(fs.readdirSync(frames).sort(), ['frame-000.png', 'frame-001.png', 'frame-002.png', 'frame-003.png', 'strip.png', 'walk.gif']);
+  const gif = decodeGif(fs.readFileSync(path.join(frames, 'walk.gif')));
+  assert.equal(gif.frames.length, 6, 'there and back: 4 + 2 frames');
+  assert.deepEqual([gif.width, gif.height], [128, 128]);
+  assert.deepEqual(gif.frames[1], gif.frames[5], 'the walk returns through the same frames');
 
   const ev = node([cli('evaluate'), '--checkpoint', out, '--n', '200']);
   assert.equal(ev.status, 0, ev.stderr);
