@@ -31,11 +31,18 @@ function checks(outs: Output[]): Record<string, any> {
 /** Each notebook's central claim, on the numbers it measured in quick mode. */
 const CLAIMS: Record<string, (c: Record<string, any>) => void> = {
   '01-minimax.ipynb': (c) => {
-    assert.ok(c.dStarError < 0.1, `a trained D matches D* = p_data/(p_data + p_g) where there is data (max |Δ| ${c.dStarError})`);
+    assert.ok(c.dStarError < 0.15, `a trained D matches D* = p_data/(p_data + p_g) where there is data (max |Δ| ${c.dStarError})`);
     assert.ok(c.jsd > 0 && c.jsd < Math.log(2), 'JSD in (0, log 2)');
     assert.ok(c.vTrained <= c.vStar + 0.01 && c.vTrained > c.vStar - 0.05, `V(D, G) ${c.vTrained} ≤ V(D*, G) ${c.vStar}, and close`);
     assert.ok(c.agree < 1e-5, 'the library losses give the inline gradients');
     assert.ok(c.smallD.ns > 10 * c.smallD.sat && c.ratioAt005 > 10, 'where D(G(z)) is small the non-saturating gradient is far larger');
+  },
+  '02-toy-gan-and-mode-collapse.ipynb': (c) => {
+    assert.equal(c.metricAgrees, true, "the inline PacGAN count equals the library's modeCoverage");
+    assert.ok(c.ringBefore.modesCovered <= 2 && c.ringBefore.highQualityFraction < 0.01, 'an untrained G covers (almost) nothing');
+    assert.ok(c.ringAfter.modesCovered >= 6, `trained on the ring: ${c.ringAfter.modesCovered}/8 modes`);
+    assert.ok(c.ringAfter.highQualityFraction > c.ringBefore.highQualityFraction + 0.05, 'more samples on the modes after training');
+    assert.ok(c.gridAfter.modesCovered >= 10, `trained on the grid: ${c.gridAfter.modesCovered}/25 modes`);
   },
 };
 
