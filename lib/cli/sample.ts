@@ -2,7 +2,9 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { initBackend, type BackendName } from '../backend';
+import { loadRunData } from '../run/build';
 import { loadGenerator } from '../run/loadGenerator';
+import { toyExtent } from '../run/snapshot';
 import { generateImages } from '../sample/generate';
 import { interpolate, truncatedLatents } from '../sample/truncation';
 import { encodeGif, type GifFrame } from '../viz/gif';
@@ -77,7 +79,11 @@ runMain(async () => {
   const n = numberFlag('n', a.n, 64);
   const out = a.out ?? path.join(a.checkpoint, 'sample.png');
   const { images } = generateImages(g, { n, classes, onlyClass, truncation, seed });
-  const png = cfg.model === 'toy' ? scatterPng(images.dataSync()) : imageGridPng(images, { cols: Math.min(n, classes && onlyClass === undefined ? classes : 8) });
+  let png: Buffer;
+  if (cfg.model === 'toy') {
+    const data = await loadRunData(cfg);
+    png = scatterPng(images.dataSync(), { centres: data.kind === 'toy' ? data.mixture.centres : [], extent: toyExtent(cfg.data) });
+  } else png = imageGridPng(images, { cols: Math.min(n, classes && onlyClass === undefined ? classes : 8) });
   images.dispose();
   fs.mkdirSync(path.dirname(path.resolve(out)), { recursive: true });
   fs.writeFileSync(out, png);

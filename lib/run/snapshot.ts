@@ -9,6 +9,11 @@ import type { RunData } from './build';
 
 type Generator = GeneratorLike & { cfg: { zDim: number } };
 
+/** Half the side of the square a toy data set is drawn in (its modes plus a margin). */
+export function toyExtent(data: string): number {
+  return data === 'grid25' ? 5 : 1.6;
+}
+
 /**
  * A picture of what G makes now, from fixed latents (so snapshots over training are comparable): a scatter of
  * 2,500 points over the mode centres for toy data, a sample sheet for images (one row per class when conditional).
@@ -18,7 +23,7 @@ export function snapshotPng(g: Generator, cfg: RunConfig, data: RunData | null):
     const { images } = generateImages(g, { n: 2500, seed: 1234 });
     const points = images.dataSync();
     images.dispose();
-    return scatterPng(points, { centres: data?.kind === 'toy' ? data.mixture.centres : [], extent: cfg.data === 'grid25' ? 3 : 1.6 });
+    return scatterPng(points, { centres: data?.kind === 'toy' ? data.mixture.centres : [], extent: toyExtent(cfg.data) });
   }
   const classes = Number(cfg.arch.classes ?? 0);
   const sheet = tf.tidy(() => (classes > 0 ? sampleSheet(g, { classes: Array.from({ length: Math.min(classes, 10) }, (_, k) => k), perClass: 8, seed: 1234 }) : generateImages(g, { n: 64, seed: 1234 }).images));
