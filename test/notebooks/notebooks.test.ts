@@ -50,6 +50,14 @@ const CLAIMS: Record<string, (c: Record<string, any>) => void> = {
     assert.ok(c.lerpMidRatio < 0.8 && c.slerpMidRatio > 0.85 && c.slerpMidRatio > c.lerpMidRatio + 0.15, 'lerp shrinks the latent norm mid-way, slerp keeps it');
     assert.ok(c.endsMatch < 1e-6, 'the walk starts at G(z₁)');
   },
+  '04-wgan.ipynb': (c) => {
+    assert.ok(Math.abs(c.jsdAt4 - Math.log(2)) < 1e-3 && c.jsdSlopeFar < 1e-4, 'the JSD is flat at log 2 once the distributions separate');
+    for (let i = 1; i < c.clipped.length; i++) assert.ok(c.clipped[i] > c.clipped[i - 1], `the clipped critic's estimate grows with the shift: ${c.clipped}`);
+    const n = c.layerNorms;
+    assert.ok(n['clip c = 0.01'].every((v: number) => v < 1e-6) && n['clip c = 0.001'].every((v: number) => v < 1e-6), 'small clipping thresholds: vanishing gradients in every layer');
+    assert.ok(n['gradient penalty λ = 10'].every((v: number) => v > 1e-3) && c.spread['gradient penalty λ = 10'] < 100, 'the gradient penalty keeps every layer trainable, within two orders of magnitude');
+    assert.ok(n['clip c = 0.1'][12] > 3 * n['clip c = 0.1'][0], 'c = 0.1: norms grow toward the output');
+  },
 };
 
 const jupyter = findJupyter();
