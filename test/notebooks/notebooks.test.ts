@@ -58,6 +58,13 @@ const CLAIMS: Record<string, (c: Record<string, any>) => void> = {
     assert.ok(n['gradient penalty λ = 10'].every((v: number) => v > 1e-3) && c.spread['gradient penalty λ = 10'] < 100, 'the gradient penalty keeps every layer trainable, within two orders of magnitude');
     assert.ok(n['clip c = 0.1'][12] > 3 * n['clip c = 0.1'][0], 'c = 0.1: norms grow toward the output');
   },
+  '05-wgan-gp.ipynb': (c) => {
+    assert.ok(c.penaltyAgree < 1e-5, 'inline penalty equals the library gradientPenalty');
+    assert.ok(Number.isFinite(c.secondOrderNorm) && c.secondOrderNorm > 0, 'the second-order gradient exists');
+    assert.ok(Math.abs(c.gpMedian - 1) < 0.1 && c.gpWithin > 0.8, `penalised critic: gradient norms concentrate near 1 (median ${c.gpMedian}, ${c.gpWithin} within 0.2)`);
+    assert.ok(c.clipMedian < 0.1, `clipped critic: norms far below 1 (median ${c.clipMedian})`);
+    assert.ok(Number.isFinite(c.gpDist) && Number.isFinite(c.clipDist), 'both GANs trained without diverging');
+  },
 };
 
 const jupyter = findJupyter();
