@@ -65,6 +65,12 @@ const CLAIMS: Record<string, (c: Record<string, any>) => void> = {
     assert.ok(c.clipMedian < 0.1, `clipped critic: norms far below 1 (median ${c.clipMedian})`);
     assert.ok(Number.isFinite(c.gpDist) && Number.isFinite(c.clipDist), 'both GANs trained without diverging');
   },
+  '06-spectral-norm-and-hinge.ipynb': (c) => {
+    assert.ok(c.inlineError < 1e-2 && c.libraryError < 2e-2, 'power iteration (inline and the library) finds σ(W)');
+    assert.ok(Math.abs(c.sigmaAfter - 1) < 0.02, `σ(W/σ̂) = ${c.sigmaAfter}`);
+    assert.ok(c.used.every((v: number) => Math.abs(v - 1) < 0.1), `every SN layer of the trained D has σ ≈ 1: ${c.used}`);
+    assert.ok(c.raw.some((v: number) => Math.abs(v - 1) > 0.3), 'while the raw weights do not');
+  },
 };
 
 const jupyter = findJupyter();
