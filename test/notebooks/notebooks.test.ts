@@ -71,6 +71,12 @@ const CLAIMS: Record<string, (c: Record<string, any>) => void> = {
     assert.ok(c.used.every((v: number) => Math.abs(v - 1) < 0.1), `every SN layer of the trained D has σ ≈ 1: ${c.used}`);
     assert.ok(c.raw.some((v: number) => Math.abs(v - 1) > 0.3), 'while the raw weights do not');
   },
+  '07-conditional.ipynb': (c) => {
+    assert.ok(c.cbnAgree < 1e-5, 'inline conditional batch norm equals the library ConditionalBatchNorm');
+    const a = c.accuracy;
+    // Measured in the quick run (200 steps, width 8): the projection D gives the highest class accuracy.
+    assert.ok(a['CBN / projection'] > a['concat / concat (cGAN)'] + 0.05 && a['CBN / projection'] > 0.15, `projection beats concatenation on class accuracy: ${JSON.stringify(a)}`);
+  },
 };
 
 const jupyter = findJupyter();
