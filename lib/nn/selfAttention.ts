@@ -24,6 +24,8 @@ export class SelfAttention extends Module {
   readonly gamma: tf.Variable;
   /** [n, h·w, h·w/4]: for each query position, its weights over the pooled key positions. */
   lastAttention: tf.Tensor3D | null = null;
+  /** Keep the next calls' attention maps in `lastAttention` (switch on to inspect a trained model). */
+  keepAttention: boolean;
 
   constructor(readonly cfg: SelfAttentionConfig) {
     super();
@@ -37,6 +39,7 @@ export class SelfAttention extends Module {
     this.g = conv('g', c, c / 2);
     this.o = conv('o', c / 2, c);
     this.gamma = this.param('gamma', tf.scalar(0));
+    this.keepAttention = cfg.keepAttention ?? false;
   }
 
   apply(x: tf.Tensor4D): tf.Tensor4D {
@@ -47,7 +50,7 @@ export class SelfAttention extends Module {
     const phi = pool(this.phi.apply(x)).reshape([n, (h * w) / 4, c / 8]) as tf.Tensor3D;
     const g = pool(this.g.apply(x)).reshape([n, (h * w) / 4, c / 2]) as tf.Tensor3D;
     const beta = tf.softmax(tf.matMul(theta, phi, false, true)) as tf.Tensor3D;
-    if (this.cfg.keepAttention) {
+    if (this.keepAttention) {
       this.lastAttention?.dispose();
       this.lastAttention = tf.keep(tf.clone(beta));
     }

@@ -77,6 +77,13 @@ const CLAIMS: Record<string, (c: Record<string, any>) => void> = {
     // Measured in the quick run (200 steps, width 8): the projection D gives the highest class accuracy.
     assert.ok(a['CBN / projection'] > a['concat / concat (cGAN)'] + 0.05 && a['CBN / projection'] > 0.15, `projection beats concatenation on class accuracy: ${JSON.stringify(a)}`);
   },
+  '08-self-attention.ipynb': (c) => {
+    assert.ok(c.identityAtInit < 1e-6, 'with γ = 0 the block is the identity');
+    assert.ok(c.attnAgree < 1e-5, 'inline attention equals the library SelfAttention');
+    assert.ok(c.rowSumError < 1e-5, "each query's attention weights sum to 1");
+    assert.deepEqual(c.shape, [4, 256, 64], 'maps of 16×16 queries over 8×8 pooled keys');
+    assert.ok(c.entropy > 0 && c.entropy <= c.maxEntropy + 1e-6, 'entropy within [0, log 64]');
+  },
 };
 
 const jupyter = findJupyter();
