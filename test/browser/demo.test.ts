@@ -2,24 +2,13 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
-import * as net from 'node:net';
 import * as path from 'node:path';
 import { chromium } from 'playwright-core';
+import { freePort } from './freePort';
 import { ROOT, tinyConditionalRun } from '../export/tinyRun';
 
 const CHROMIUM = ['/usr/bin/chromium', '/usr/bin/chromium-browser', '/usr/bin/google-chrome'].find((p) => fs.existsSync(p));
 const skip = CHROMIUM == null && process.env.CI !== 'true' ? 'Chromium not installed (apt-get install chromium)' : false;
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
-    server.on('error', reject);
-  });
-}
 
 test('npm run demo serves a page that generates images in Chromium, and they change with the class and the latent walk', { skip, timeout: 240_000 }, async () => {
   // Enough steps for the batch-norm running statistics to leave their initial values (else every sample is flat grey).

@@ -3,9 +3,9 @@ import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import * as fs from 'node:fs';
-import * as net from 'node:net';
 import * as path from 'node:path';
 import { chromium } from 'playwright-core';
+import { freePort } from './freePort';
 import { EXECUTED, runNotebook } from '../../lib/cli/notebooks';
 import { findJupyter, jupyterEnv, ROOT } from '../../lib/cli/jupyter';
 
@@ -17,17 +17,6 @@ const CHROMIUM = ['/usr/bin/chromium', '/usr/bin/chromium-browser', '/usr/bin/go
 const jupyter = findJupyter();
 const missing = [jupyter == null && 'Jupyter', CHROMIUM == null && 'Chromium'].filter(Boolean).join(' and ');
 const skip = missing && process.env.CI !== 'true' ? `${missing} not installed (apt-get install jupyter-notebook chromium)` : false;
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
-    server.on('error', reject);
-  });
-}
 
 async function waitForHttp(url: string, ms: number): Promise<void> {
   const deadline = Date.now() + ms;
