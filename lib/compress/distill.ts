@@ -39,6 +39,7 @@ export function distillGenerator(teacher: SampleGenerator, student: SampleGenera
     loss.dispose();
     o.onStep?.(s + 1, last);
   }
+  opt.dispose();
   student.eval();
   return last;
 }

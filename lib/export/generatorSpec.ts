@@ -25,13 +25,14 @@ export interface GeneratorSpec {
 export type SampleGenerator = Module & { apply(z: tf.Tensor2D, y?: tf.Tensor1D): tf.Tensor; cfg: { zDim: number } };
 
 /**
- * A generator of a model kind and config, built to receive trained weights: BigGAN's orthogonal initialisation is
- * skipped (it is O(n³) per layer and the weights are overwritten anyway).
+ * The generator of a model kind and config: the one place model kinds map to generator classes. By default it is
+ * built to receive trained weights, so BigGAN's orthogonal initialisation is skipped (O(n³) per layer, and the
+ * weights are overwritten anyway); `forTraining` keeps the config's initialisation.
  */
-export function generatorFor(model: GeneratorSpec['model'], arch: Record<string, unknown>): SampleGenerator {
+export function generatorFor(model: GeneratorSpec['model'], arch: Record<string, unknown>, o: { forTraining?: boolean } = {}): SampleGenerator {
   if (model === 'toy') return new ToyMlpGenerator(arch as ToyMlpConfig) as unknown as SampleGenerator;
   if (model === 'dcgan') return new DcganGenerator(arch as DcganConfig) as unknown as SampleGenerator;
-  if (model === 'biggan') return new BigGanGenerator({ ...(arch as unknown as BigGanConfig), init: 'normal' }) as unknown as SampleGenerator;
+  if (model === 'biggan') return new BigGanGenerator({ ...(arch as unknown as BigGanConfig), ...(o.forTraining ? {} : { init: 'normal' as const }) }) as unknown as SampleGenerator;
   throw new Error(`unknown generator kind '${model}' (toy, dcgan or biggan)`);
 }
 

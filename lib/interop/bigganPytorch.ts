@@ -46,6 +46,17 @@ function linearOrder(outFeatures: number): { toPt: Int32Array; fromPt: Int32Arra
   return { toPt, fromPt };
 }
 
+/**
+ * G.linear's weight (in PyTorch's [out, in] layout), bias and u are indexed by the output: reorders them to
+ * PyTorch's output order or back to ours. Every other tensor passes through.
+ */
+function reorderLinearOutputs(role: Role, name: string, x: tf.Tensor, to: 'pytorch' | 'ours'): tf.Tensor {
+  if (role !== 'G' || !/^linear\./.test(name) || /sv0$/.test(name)) return x;
+  const rows = name.endsWith('weight') ? x : x.reshape([-1]);
+  const { toPt, fromPt } = linearOrder(rows.shape[0]);
+  return tf.gather(rows, tf.tensor1d(to === 'pytorch' ? fromPt : toPt, 'int32')).reshape(x.shape);
+}
+
 /** One tensor from our layout to PyTorch's (shape and values). */
 function toPt(role: Role, name: string, t: tf.Tensor): NamedArray {
   return tf.tidy(() => {
@@ -54,13 +65,7 @@ function toPt(role: Role, name: string, t: tf.Tensor): NamedArray {
     else if (/\.u0$/.test(name)) x = x.reshape([1, -1]);
     else if (x.rank === 4) x = tf.transpose(x, [3, 2, 0, 1]);
     else if (x.rank === 2 && !isEmbedding(name)) x = tf.transpose(x);
-    if (role === 'G' && /^linear\./.test(name) && !/sv0$/.test(name)) {
-      // Rows of the [out, in] weight, entries of the bias and of u: all indexed by the output.
-      const out = name.endsWith('weight') ? x.shape[0] : x.size;
-      const { fromPt } = linearOrder(out);
-      const rows = x.rank === 2 && name.endsWith('weight') ? x : x.reshape([-1]);
-      x = tf.gather(rows, tf.tensor1d(fromPt, 'int32')).reshape(x.shape);
-    }
+    x = reorderLinearOutputs(role, name, x, 'pytorch');
     const data = x.dtype === 'int32' ? Int32Array.from(x.dataSync()) : Float32Array.from(x.dataSync());
     return { shape: x.shape, data } as unknown as tf.TensorContainer;
   }) as unknown as NamedArray;
@@ -98,13 +103,7 @@ export function loadPytorchState(m: Module, role: Role, state: Map<string, Named
       converted.set(
         ours,
         tf.tidy(() => {
-          let x: tf.Tensor = tf.tensor(a.data, a.shape, a.data instanceof Int32Array ? 'int32' : 'float32');
-          if (role === 'G' && /^linear\./.test(ours) && !/sv0$/.test(ours)) {
-            const isWeight = ours.endsWith('weight');
-            const { toPt: order } = linearOrder(isWeight ? a.shape[0] : x.size);
-            const rows = isWeight ? x : x.reshape([-1]);
-            x = tf.gather(rows, tf.tensor1d(order, 'int32')).reshape(x.shape);
-          }
+          let x = reorderLinearOutputs(role, ours, tf.tensor(a.data, a.shape, a.data instanceof Int32Array ? 'int32' : 'float32'), 'ours');
           if (/\.(u0|sv0)$/.test(ours)) x = x.reshape(target.shape);
           else if (x.rank === 4) x = tf.transpose(x, [2, 3, 1, 0]);
           else if (x.rank === 2 && !isEmbedding(ours)) x = tf.transpose(x);

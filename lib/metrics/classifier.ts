@@ -131,18 +131,18 @@ export function trainClassifier(model: ImageClassifier, data: { images: tf.Tenso
       const ids = order.subarray(s, s + batchSize);
       // Cosine decay to zero: the last epochs refine with small steps, worth about a point of accuracy here.
       opt.lr = (lr / 2) * (1 + Math.cos((Math.PI * (epoch * perEpoch + batches)) / (epochs * perEpoch)));
-      const { value, grads } = tf.variableGrads(() => {
+      const loss = opt.minimize(() => {
         const x = tf.gather(data.images, tf.tensor1d(ids, 'int32'));
         const y = tf.oneHot(tf.tensor1d(Int32Array.from(ids, (i) => data.labels[i]), 'int32'), model.cfg.classes);
         return tf.losses.softmaxCrossEntropy(y, model.apply(x)) as tf.Scalar;
       }, vars);
-      total += value.dataSync()[0];
+      total += loss.dataSync()[0];
       batches++;
-      opt.apply(vars.map((v) => [v, grads[v.name]]));
-      tf.dispose([value, ...Object.values(grads)]);
+      loss.dispose();
     }
     o.onEpoch?.(epoch, total / batches);
   }
+  opt.dispose();
 }
 
 /** Where the kit keeps a trained classifier: `<cache>/classifiers/<dataset>`. */

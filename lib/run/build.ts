@@ -1,10 +1,11 @@
 import * as tf from '@tensorflow/tfjs';
 import { LOSSES } from '../losses';
-import { BigGanDiscriminator, BigGanGenerator, type BigGanConfig } from '../models/biggan';
-import { DcganDiscriminator, DcganGenerator, type DcganConfig } from '../models/dcgan';
-import { ToyMlpDiscriminator, ToyMlpGenerator, type ToyMlpConfig } from '../models/toyMlp';
+import { generatorFor, type SampleGenerator } from '../export/generatorSpec';
+import { BigGanDiscriminator, type BigGanConfig } from '../models/biggan';
+import { DcganDiscriminator, type DcganConfig } from '../models/dcgan';
+import { ToyMlpDiscriminator, type ToyMlpConfig } from '../models/toyMlp';
 import { Adam } from '../train/adam';
-import { Trainer, type GeneratorLike, type DiscriminatorLike, type BatchSource } from '../train/trainer';
+import { Trainer, type DiscriminatorLike, type BatchSource } from '../train/trainer';
 import { batchSource } from '../../datasets/batches';
 import { loadCifar10 } from '../../datasets/cifar10';
 import { loadImageFolder } from '../../datasets/imageFolder';
@@ -42,17 +43,12 @@ export function completeArch(cfg: RunConfig, data: RunData): RunConfig {
 }
 
 /** G and D (and G's EMA copy when the config has one) for a completed config. */
-export function buildModels(cfg: RunConfig): { g: GeneratorLike & { cfg: { zDim: number } }; d: DiscriminatorLike; gEma?: GeneratorLike & { cfg: { zDim: number } } } {
+export function buildModels(cfg: RunConfig): { g: SampleGenerator; d: DiscriminatorLike; gEma?: SampleGenerator } {
   const seed = cfg.seed + 1;
   const arch = cfg.arch;
-  const makeG = () => {
-    if (cfg.model === 'toy') return new ToyMlpGenerator({ ...(arch as ToyMlpConfig), seed });
-    if (cfg.model === 'dcgan') return new DcganGenerator({ ...(arch as DcganConfig), seed });
-    return new BigGanGenerator({ ...(arch as unknown as BigGanConfig), seed });
-  };
+  const makeG = () => generatorFor(cfg.model, { ...arch, seed }, { forTraining: true });
   const d = cfg.model === 'toy' ? new ToyMlpDiscriminator({ ...(arch as ToyMlpConfig), seed }) : cfg.model === 'dcgan' ? new DcganDiscriminator({ ...(arch as DcganConfig), seed }) : new BigGanDiscriminator({ ...(arch as unknown as BigGanConfig), seed });
-  const g = makeG() as GeneratorLike & { cfg: { zDim: number } };
-  return { g, d: d as DiscriminatorLike, gEma: cfg.emaDecay > 0 ? (makeG() as GeneratorLike & { cfg: { zDim: number } }) : undefined };
+  return { g: makeG(), d: d as DiscriminatorLike, gEma: cfg.emaDecay > 0 ? makeG() : undefined };
 }
 
 /** Real batches as a function of their position (what the Trainer's resumable loop wants). */
@@ -66,7 +62,7 @@ export function runBatches(cfg: RunConfig, data: RunData): BatchSource {
 }
 
 /** The whole training setup of a completed config. */
-export function buildTrainer(cfg: RunConfig, data: RunData): { trainer: Trainer; g: GeneratorLike & { cfg: { zDim: number } }; d: DiscriminatorLike; gEma?: GeneratorLike & { cfg: { zDim: number } } } {
+export function buildTrainer(cfg: RunConfig, data: RunData): { trainer: Trainer; g: SampleGenerator; d: DiscriminatorLike; gEma?: SampleGenerator } {
   const { g, d, gEma } = buildModels(cfg);
   const zDim = g.cfg.zDim;
   const trainer = new Trainer({
