@@ -2,6 +2,7 @@ import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { findJupyter, HOW_TO_GET_JUPYTER, jupyterEnv, ROOT, writeKernelSpec } from './jupyter';
+import { publishNotebook, SHOWCASE } from './showcase';
 
 /** Where executed copies and their HTML exports go (ignored by git). */
 export const EXECUTED = path.join(ROOT, 'build', 'notebooks');
@@ -42,7 +43,7 @@ export function runNotebook(file: string, opts: { full?: boolean; timeoutSeconds
   const t0 = Date.now();
   const r = spawnSync(
     python,
-    [path.join(ROOT, 'lib', 'cli', 'run_notebook.py'), source, executed, String(opts.timeoutSeconds ?? 600), path.dirname(source)],
+    [path.join(ROOT, 'lib', 'cli', 'run_notebook.py'), source, executed, String(opts.timeoutSeconds ?? (opts.full ? 3600 : 600)), path.dirname(source)],
     { encoding: 'utf8', env, maxBuffer: 64 * 1024 * 1024 },
   );
   const seconds = (Date.now() - t0) / 1000;
@@ -82,16 +83,24 @@ export function describeFailure(run: NotebookRun): string {
   ].join('\n');
 }
 
-/** `npm run notebooks [-- NAME...] [--full]`. */
+/**
+ * `npm run notebooks [-- NAME...] [--full] [--publish]`. `--publish` (full mode only) keeps each executed copy and
+ * its HTML in docs/notebooks, the README's showcase.
+ */
 function main(): void {
   const args = process.argv.slice(2);
+  const unknown = args.filter((a) => a.startsWith('--') && a !== '--full' && a !== '--publish');
+  if (unknown.length) throw new Error(`unknown option ${unknown.join(', ')}: the options are --full and --publish`);
   const full = args.includes('--full');
+  const publish = args.includes('--publish');
+  if (publish && !full) throw new Error('--publish keeps full-mode runs only, as the showcase: add --full');
   const names = args.filter((a) => !a.startsWith('--'));
   const files = names.length ? names : listNotebooks();
   let failed = 0;
   for (const file of files) {
     const run = runNotebook(file, { full });
-    console.log(run.ok ? `ok   ${run.name} (${run.seconds.toFixed(1)} s) → ${path.relative(ROOT, run.html ?? run.executed)}` : `FAIL ${describeFailure(run)}`);
+    const shown = run.ok && publish ? publishNotebook(run.executed, run.seconds, SHOWCASE) : run.html ?? run.executed;
+    console.log(run.ok ? `ok   ${run.name} (${run.seconds.toFixed(1)} s) → ${path.relative(ROOT, shown)}` : `FAIL ${describeFailure(run)}`);
     if (!run.ok) failed++;
   }
   process.exit(failed ? 1 : 0);

@@ -10,6 +10,11 @@ export function plotlyJs(): string {
   return plotlySource;
 }
 
+/** plotly.js inlined as one script element (the showcase publisher swaps exactly this for a shared file). */
+export function plotlyScriptTag(): string {
+  return `<script type="text/javascript">${plotlyJs().replace(/<\/script/gi, '<\\/script')}</script>`;
+}
+
 let nextId = 0;
 
 /**
@@ -21,7 +26,7 @@ export function figureHtml(fig: Figure, inlinePlotly: boolean): string {
   const json = JSON.stringify(fig).replace(/</g, '\\u003c');
   const draw = `(function draw(){var el=document.getElementById(${JSON.stringify(id)});` +
     `if(!window.Plotly){return setTimeout(draw,50);}window.Plotly.newPlot(el,${json}.data,${json}.layout||{},{responsive:true});})();`;
-  const lib = inlinePlotly ? `<script type="text/javascript">${plotlyJs().replace(/<\/script/gi, '<\\/script')}</script>` : '';
+  const lib = inlinePlotly ? plotlyScriptTag() : '';
   return `<div id="${id}" class="gan-plot"></div>${lib}<script type="text/javascript">${draw}</script>`;
 }
 

@@ -1,0 +1,84 @@
+import { spawnSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { plotlyJs, plotlyScriptTag } from '../viz/html';
+import { jupyterEnv, ROOT } from './jupyter';
+
+/** Where the executed full-mode notebooks are kept, committed, as the README's showcase. */
+export const SHOWCASE = path.join(ROOT, 'docs', 'notebooks');
+
+/** The shared plotly.js beside the published pages, so eleven pages do not each carry 4.6 MB of it. */
+const PLOTLY_FILE = 'plotly.min.js';
+
+// nbconvert as Debian ships it points MathJax and require.js at file:///usr/share/..., which no reader of a
+// published page has; these are nbconvert's upstream defaults.
+const MATHJAX_URL = 'https://cdnjs.cloudflare.com/ajax/libs/mathjax/2.7.7/MathJax.js?config=TeX-AMS_CHTML-full,Safe';
+const REQUIRE_JS_URL = 'https://cdnjs.cloudflare.com/ajax/libs/require.js/2.1.10/require.min.js';
+
+export interface ShowcaseEntry {
+  name: string;
+  /** Wall-clock seconds of the full-mode run. */
+  seconds: number;
+  /** ISO date of the run. */
+  date: string;
+  /** The commit the notebook and library were at (with `+dirty` when the tree had changes). */
+  commit: string;
+  /** The `check:` lines the notebook printed, parsed. */
+  checks: unknown[];
+}
+
+/** The JSON of every `check: {...}` line in an executed notebook's outputs. */
+export function notebookChecks(nb: { cells: { outputs?: { text?: string | string[] }[] }[] }): unknown[] {
+  const checks: unknown[] = [];
+  for (const cell of nb.cells) {
+    for (const out of cell.outputs ?? []) {
+      const text = Array.isArray(out.text) ? out.text.join('') : out.text ?? '';
+      for (const line of text.split('\n')) if (line.startsWith('check: ')) checks.push(JSON.parse(line.slice(7)));
+    }
+  }
+  return checks;
+}
+
+/**
+ * Copies an executed notebook into the showcase with plotly.js moved out of its outputs into one shared file,
+ * exports it to HTML for the web, and records the run in `manifest.json`. Returns the HTML page's path.
+ */
+export function publishNotebook(executed: string, seconds: number, outDir = SHOWCASE): string {
+  fs.mkdirSync(outDir, { recursive: true });
+  const name = path.basename(executed, '.ipynb');
+  const nb = JSON.parse(fs.readFileSync(executed, 'utf8'));
+  const inline = plotlyScriptTag();
+  const shared = `<script type="text/javascript" src="${PLOTLY_FILE}"></script>`;
+  for (const cell of nb.cells) {
+    for (const out of cell.outputs ?? []) {
+      const html = out.data?.['text/html'];
+      if (html == null) continue;
+      const text = Array.isArray(html) ? html.join('') : String(html);
+      out.data['text/html'] = text.split(inline).join(shared);
+    }
+  }
+  const target = path.join(outDir, `${name}.ipynb`);
+  fs.writeFileSync(target, JSON.stringify(nb, null, 1) + '\n');
+  const plotly = path.join(outDir, PLOTLY_FILE);
+  if (!fs.existsSync(plotly) || fs.statSync(plotly).size !== Buffer.byteLength(plotlyJs())) fs.writeFileSync(plotly, plotlyJs());
+
+  const r = spawnSync(
+    'jupyter',
+    ['nbconvert', '--to', 'html', `--HTMLExporter.mathjax_url=${MATHJAX_URL}`, `--HTMLExporter.require_js_url=${REQUIRE_JS_URL}`, '--output-dir', outDir, target],
+    { encoding: 'utf8', env: jupyterEnv() },
+  );
+  if (r.status !== 0) throw new Error(`nbconvert could not export ${target} to HTML:\n${r.stderr.slice(-2000)}`);
+
+  const manifestFile = path.join(outDir, 'manifest.json');
+  const manifest: ShowcaseEntry[] = fs.existsSync(manifestFile) ? JSON.parse(fs.readFileSync(manifestFile, 'utf8')) : [];
+  const entry: ShowcaseEntry = { name, seconds: Math.round(seconds), date: new Date().toISOString().slice(0, 10), commit: currentCommit(), checks: notebookChecks(nb) };
+  const next = [...manifest.filter((e) => e.name !== name), entry].sort((a, b) => a.name.localeCompare(b.name));
+  fs.writeFileSync(manifestFile, JSON.stringify(next, null, 1) + '\n');
+  return path.join(outDir, `${name}.html`);
+}
+
+function currentCommit(): string {
+  const head = spawnSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: ROOT, encoding: 'utf8' }).stdout.trim();
+  const dirty = spawnSync('git', ['status', '--porcelain', '--', 'lib', 'notebooks', 'datasets'], { cwd: ROOT, encoding: 'utf8' }).stdout.trim();
+  return head ? `${head}${dirty ? '+dirty' : ''}` : 'unknown';
+}
