@@ -6,5 +6,5 @@ export { precisionRecall, type PrecisionRecall } from './precisionRecall';
 export { stackedMnistModes } from './stackedMnist';
 export { ImageClassifier, trainClassifier, classifierDir, saveClassifier, loadClassifier, type ClassifierConfig, type ClassifierTraining } from './classifier';
 export { classifierExtractor, graphModelExtractor, type FeatureExtractor, type Embedded, type GraphModelExtractorConfig } from './features';
-export { evaluateImages, formatReport, classAccuracy, type ImageReport, type EvaluateImagesInput, type ClassAccuracy } from './report';
+export { evaluateImages, prepareReference, formatReport, classAccuracy, type ImageReport, type EvaluateImagesInput, type ClassAccuracy, type Reference } from './report';
 export { symmetricEigen, sqrtPsd, meanAndCovariance } from './linalg';

@@ -155,6 +155,15 @@ export class BigGanGenerator extends Module {
   attentionBlocks(): SelfAttention[] {
     return [...this.attentions.values()];
   }
+
+  /**
+   * What orthogonal regularisation acts on: every weight matrix and filter except the shared class embedding,
+   * whose rows are class vectors, not filters (BigGAN-PyTorch leaves it out too).
+   */
+  orthoWeights(): tf.Variable[] {
+    const shared = new Set(this.shared?.parameters() ?? []);
+    return this.parameters().filter((v) => v.rank >= 2 && !shared.has(v));
+  }
 }
 
 /**

@@ -11,6 +11,8 @@ import { Ema, type EmaConfig } from './ema';
 
 export interface GeneratorLike extends Module {
   apply(z: tf.Tensor2D, y?: tf.Tensor1D): tf.Tensor;
+  /** The weights orthogonal regularisation applies to; default: every parameter of rank ≥ 2. */
+  orthoWeights?(): tf.Variable[];
 }
 export interface DiscriminatorLike extends Module {
   apply(x: tf.Tensor, y?: tf.Tensor1D): tf.Tensor1D;
@@ -202,7 +204,7 @@ export class Trainer {
     const gr = this.accumulate(gVars, (micro) => {
       const { z, y } = this.fakeInputs(batchSize, step, 99, micro);
       const loss = this.loss.g(d.apply(g.apply(z, y), y));
-      const ortho = this.cfg.orthoReg ? orthogonalRegularization(gVars.filter((v) => v.rank >= 2), this.cfg.orthoReg) : tf.scalar(0);
+      const ortho = this.cfg.orthoReg ? orthogonalRegularization(g.orthoWeights?.() ?? gVars.filter((v) => v.rank >= 2), this.cfg.orthoReg) : tf.scalar(0);
       return { loss, extra: ortho };
     });
     this.guard({ dLoss, gLoss: gr.loss }, gr.grads);

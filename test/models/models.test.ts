@@ -37,6 +37,9 @@ test('BigGAN G and D at 32, 64 and 128: shapes, conditional and not, attention w
       assert.equal(names.includes('shared.weight'), classes > 0);
       assert.equal(d.namedParameters().some(([n]) => n === 'embed.weight'), classes > 0);
       if (classes) assert.throws(() => g.apply(z), /conditional \(5 classes\): pass class ids y/);
+      // Orthogonal regularisation: every filter and matrix but the shared class embedding (BigGAN-PyTorch's blacklist).
+      const ortho = new Set(g.orthoWeights());
+      for (const [n, v] of g.namedParameters()) assert.equal(ortho.has(v), v.rank >= 2 && n !== 'shared.weight', n);
       tf.dispose([z, x, ...(y ? [y] : [])]);
       g.dispose();
       d.dispose();

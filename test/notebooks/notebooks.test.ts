@@ -84,6 +84,39 @@ const CLAIMS: Record<string, (c: Record<string, any>) => void> = {
     assert.deepEqual(c.shape, [4, 256, 64], 'maps of 16×16 queries over 8×8 pooled keys');
     assert.ok(c.entropy > 0 && c.entropy <= c.maxEntropy + 1e-6, 'entropy within [0, log 64]');
   },
+  '09-biggan.ipynb': (c) => {
+    assert.ok(c.blockAgree < 1e-5, 'inline residual block equals the library GBlock');
+    assert.ok(c.orthoAgree < 1e-4, 'inline orthogonal regularisation equals the library');
+    assert.ok(c.orthoConvMax < 1e-9 && c.orthoNormal > 1e3 * c.orthoConvMax, `orthogonal init: R_β ≈ 0 for every filter bank (${c.orthoConvMax}), unlike N(0, 0.02²) (${c.orthoNormal})`);
+    assert.ok(c.emaAgree < 1e-6, 'the library EMA is θ ← δθ + (1 − δ)θ_G');
+    assert.equal(c.finite, true, 'every loss finite');
+    assert.ok(c.reloadAgree < 1e-6 && c.reloadedStep === c.steps, 'the saved run folder reloads to the same EMA generator');
+    for (const v of Object.values(c.accuracy) as number[]) assert.ok(v >= 0 && v <= 1);
+    assert.equal(c.movement.length, 4, 'one measure per latent chunk');
+  },
+  '10-truncation-and-evaluation.ipynb': (c) => {
+    assert.ok(c.fidAgree < 1e-6, 'inline FID equals frechetDistance');
+    assert.ok(c.kidAgree < 1e-4, 'inline unbiased MMD² equals kernelInceptionDistance');
+    assert.ok(Math.abs(c.kidReal) < c.kidFake / 10, `KID of two halves of the real set ≈ 0 (${c.kidReal}) against the generator's ${c.kidFake}`);
+    assert.ok(c.isAgree < 1e-5 && c.isReal > c.isFake, 'inline IS equals the library; real images score higher');
+    // The truncation trick trades variety away: pixel variance falls as ψ shrinks, for both generators.
+    for (const v of [c.pixelVarianceEma, c.pixelVarianceRaw] as number[][]) {
+      for (let i = 1; i < v.length; i++) assert.ok(v[i] <= v[i - 1] * 1.01, `variance does not grow as ψ shrinks: ${v}`);
+      assert.ok(v[v.length - 1] < 0.9 * v[0], `ψ = 0.25 has less variety than ψ = ∞: ${v}`);
+    }
+    assert.equal(c.curve.length, 14, 'seven thresholds for each of the two generators');
+  },
+  '11-scaling-up.ipynb': (c) => {
+    assert.ok(c.dGap < 1e-4, `without batch statistics, accumulated micro-batch gradients equal the big batch's (${c.dGap})`);
+    assert.ok(c.gGap > 1e-2, `with batch norm they do not (${c.gGap})`);
+    assert.ok(c.peakRatio < 0.6, `4 × 8 needs well under the peak memory of 1 × 32 (ratio ${c.peakRatio})`);
+    assert.equal(c.resumeGap, 0, 'a resumed run continues identically');
+    assert.equal(c.resumedStep, 6);
+    assert.equal(c.firstHalf, 0, 'npm run train: first half');
+    assert.equal(c.secondHalf, 0, 'npm run train --resume: second half');
+    assert.deepEqual(c.logSteps, Array.from({ length: c.scriptSteps }, (_, i) => i + 1), 'the resumed run logs every step once');
+    assert.ok(c.roundTrip < 1e-6 && c.exportedFiles === 3, 'BigGAN-PyTorch export and import round-trip the generator');
+  },
 };
 
 const jupyter = findJupyter();
