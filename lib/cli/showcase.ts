@@ -17,6 +17,8 @@ const REQUIRE_JS_URL = 'https://cdnjs.cloudflare.com/ajax/libs/require.js/2.1.10
 
 export interface ShowcaseEntry {
   name: string;
+  /** The notebook's first heading. */
+  title: string;
   /** Wall-clock seconds of the full-mode run. */
   seconds: number;
   /** ISO date of the run. */
@@ -71,10 +73,47 @@ export function publishNotebook(executed: string, seconds: number, outDir = SHOW
 
   const manifestFile = path.join(outDir, 'manifest.json');
   const manifest: ShowcaseEntry[] = fs.existsSync(manifestFile) ? JSON.parse(fs.readFileSync(manifestFile, 'utf8')) : [];
-  const entry: ShowcaseEntry = { name, seconds: Math.round(seconds), date: new Date().toISOString().slice(0, 10), commit: currentCommit(), checks: notebookChecks(nb) };
+  const entry: ShowcaseEntry = { name, title: notebookTitle(nb) ?? name, seconds: Math.round(seconds), date: new Date().toISOString().slice(0, 10), commit: currentCommit(), checks: notebookChecks(nb) };
   const next = [...manifest.filter((e) => e.name !== name), entry].sort((a, b) => a.name.localeCompare(b.name));
   fs.writeFileSync(manifestFile, JSON.stringify(next, null, 1) + '\n');
+  writeShowcaseIndex(outDir);
   return path.join(outDir, `${name}.html`);
+}
+
+/** Rewrites the showcase's index.html from its manifest (titles read from the notebooks where missing). */
+export function writeShowcaseIndex(outDir = SHOWCASE): void {
+  const manifestFile = path.join(outDir, 'manifest.json');
+  const entries: ShowcaseEntry[] = JSON.parse(fs.readFileSync(manifestFile, 'utf8'));
+  for (const e of entries) e.title ??= notebookTitle(JSON.parse(fs.readFileSync(path.join(outDir, `${e.name}.ipynb`), 'utf8'))) ?? e.name;
+  fs.writeFileSync(manifestFile, JSON.stringify(entries, null, 1) + '\n');
+  fs.writeFileSync(path.join(outDir, 'index.html'), indexPage(entries));
+}
+
+function notebookTitle(nb: { cells: { cell_type: string; source: string | string[] }[] }): string | undefined {
+  const first = nb.cells.find((c) => c.cell_type === 'markdown');
+  const text = first ? (Array.isArray(first.source) ? first.source.join('') : first.source) : '';
+  return /^#\s+(.+)$/m.exec(text)?.[1].trim();
+}
+
+const escape = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+
+/** The showcase's front page: one row per executed notebook, with how long its full run took and on what commit. */
+function indexPage(entries: ShowcaseEntry[]): string {
+  const minutes = (s: number) => (s < 90 ? `${s} s` : `${(s / 60).toFixed(1)} min`);
+  const rows = entries
+    .map((e) => `<tr><td><a href="${e.name}.html">${escape(e.title)}</a></td><td><a href="${e.name}.ipynb">.ipynb</a></td><td>${minutes(e.seconds)}</td><td>${e.date}</td><td><code>${escape(e.commit)}</code></td></tr>`)
+    .join('\n');
+  return `<!doctype html>
+<html><head><meta charset="utf-8"><title>BigGAN.ts notebooks</title>
+<style>body{font-family:system-ui,sans-serif;max-width:60rem;margin:2rem auto;padding:0 1rem;color:#222}
+table{border-collapse:collapse;width:100%}td,th{padding:.35rem .6rem;border-bottom:1px solid #ddd;text-align:left}</style></head>
+<body><h1>BigGAN.ts: the notebooks, executed</h1>
+<p>Each notebook run top to bottom in full mode by <code>npm run notebooks -- --full --publish</code>; the time is the
+wall-clock time of that run.</p>
+<table><tr><th>notebook</th><th></th><th>full run</th><th>date</th><th>commit</th></tr>
+${rows}
+</table></body></html>
+`;
 }
 
 function currentCommit(): string {

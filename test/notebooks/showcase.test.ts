@@ -1,0 +1,64 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { findJupyter, HOW_TO_GET_JUPYTER } from '../../lib/cli/jupyter';
+import { notebookChecks, publishNotebook } from '../../lib/cli/showcase';
+import { plotlyScriptTag } from '../../lib/viz/html';
+
+const skip = findJupyter() == null && process.env.CI !== 'true' ? `no Jupyter here. ${HOW_TO_GET_JUPYTER}` : false;
+
+test('publishing an executed notebook: plotly.js moves to one shared file, checks go to the manifest, HTML loads from the web', { skip }, () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'gan-showcase-'));
+  const executed = path.join(dir, '42-example.ipynb');
+  const chart = `<div id="p"></div>${plotlyScriptTag()}<script>draw()</script>`;
+  fs.writeFileSync(
+    executed,
+    JSON.stringify({
+      cells: [
+        { cell_type: 'markdown', metadata: {}, source: ['# 42 · An example\n', 'text'] },
+        {
+          cell_type: 'code', metadata: {}, execution_count: 1, source: 'show(chart)',
+          outputs: [
+            { output_type: 'stream', name: 'stdout', text: ['loss 0.5\n', 'check: {"x": 1.5}\n'] },
+            { output_type: 'display_data', metadata: {}, data: { 'text/html': chart, 'text/plain': '<chart>' } },
+          ],
+        },
+      ],
+      metadata: { kernelspec: { name: 'tslab', display_name: 'TypeScript', language: 'typescript' } },
+      nbformat: 4,
+      nbformat_minor: 5,
+    }),
+  );
+  const out = path.join(dir, 'docs');
+  const html = publishNotebook(executed, 61.4, out);
+
+  const kept = fs.readFileSync(path.join(out, '42-example.ipynb'), 'utf8');
+  assert.ok(!kept.includes('Plotly, Inc.') && kept.includes('src=\\"plotly.min.js\\"'), 'the kept notebook references the shared plotly.js instead of carrying it');
+  assert.ok(kept.length < 10_000, `kept notebook is small (${kept.length} bytes)`);
+  assert.ok(fs.statSync(path.join(out, 'plotly.min.js')).size > 1_000_000, 'plotly.js written once beside the pages');
+
+  const page = fs.readFileSync(html, 'utf8');
+  assert.match(page, /src="plotly\.min\.js"/);
+  assert.match(page, /cdnjs\.cloudflare\.com\/ajax\/libs\/mathjax/, 'MathJax from the web, not a file:/// path of this machine');
+  assert.ok(!/file:\/\/\//.test(page), 'no local file URLs in a published page');
+
+  const manifest = JSON.parse(fs.readFileSync(path.join(out, 'manifest.json'), 'utf8'));
+  assert.equal(manifest.length, 1);
+  assert.equal(manifest[0].name, '42-example');
+  assert.equal(manifest[0].title, '42 · An example');
+  assert.equal(manifest[0].seconds, 61);
+  assert.deepEqual(manifest[0].checks, [{ x: 1.5 }]);
+  assert.match(fs.readFileSync(path.join(out, 'index.html'), 'utf8'), /<a href="42-example\.html">42 · An example<\/a>.*61 s/);
+
+  // Publishing again replaces the entry rather than adding a second one.
+  publishNotebook(executed, 70, out);
+  assert.equal(JSON.parse(fs.readFileSync(path.join(out, 'manifest.json'), 'utf8')).length, 1);
+  fs.rmSync(dir, { recursive: true, force: true });
+});
+
+test('check lines are read from stdout outputs, as text or line arrays', () => {
+  const checks = notebookChecks({ cells: [{ outputs: [{ text: 'check: {"a": 1}\nother\n' }, { text: ['check: {"b": [2]}\n'] }] }, {}] as never });
+  assert.deepEqual(checks, [{ a: 1 }, { b: [2] }]);
+});
