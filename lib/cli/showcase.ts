@@ -27,6 +27,8 @@ export interface ShowcaseEntry {
   commit: string;
   /** The `check:` lines the notebook printed, parsed. */
   checks: unknown[];
+  /** Where prose was edited after the run: the commit whose markdown cells the copy carries (code cells unchanged). */
+  markdownSyncedAt?: string;
 }
 
 /** The JSON of every `check: {...}` line in an executed notebook's outputs. */
@@ -64,12 +66,7 @@ export function publishNotebook(executed: string, seconds: number, outDir = SHOW
   const plotly = path.join(outDir, PLOTLY_FILE);
   if (!fs.existsSync(plotly) || fs.statSync(plotly).size !== Buffer.byteLength(plotlyJs())) fs.writeFileSync(plotly, plotlyJs());
 
-  const r = spawnSync(
-    'jupyter',
-    ['nbconvert', '--to', 'html', `--HTMLExporter.mathjax_url=${MATHJAX_URL}`, `--HTMLExporter.require_js_url=${REQUIRE_JS_URL}`, '--output-dir', outDir, target],
-    { encoding: 'utf8', env: jupyterEnv() },
-  );
-  if (r.status !== 0) throw new Error(`nbconvert could not export ${target} to HTML:\n${r.stderr.slice(-2000)}`);
+  exportShowcaseHtml(target);
 
   const manifestFile = path.join(outDir, 'manifest.json');
   const manifest: ShowcaseEntry[] = fs.existsSync(manifestFile) ? JSON.parse(fs.readFileSync(manifestFile, 'utf8')) : [];
@@ -87,6 +84,18 @@ export function writeShowcaseIndex(outDir = SHOWCASE): void {
   for (const e of entries) e.title ??= notebookTitle(JSON.parse(fs.readFileSync(path.join(outDir, `${e.name}.ipynb`), 'utf8'))) ?? e.name;
   fs.writeFileSync(manifestFile, JSON.stringify(entries, null, 1) + '\n');
   fs.writeFileSync(path.join(outDir, 'index.html'), indexPage(entries));
+}
+
+/** The web page of a showcase notebook, beside it: MathJax and require.js from cdnjs, not this machine's files. */
+export function exportShowcaseHtml(ipynb: string): string {
+  const outDir = path.dirname(ipynb);
+  const r = spawnSync(
+    'jupyter',
+    ['nbconvert', '--to', 'html', `--HTMLExporter.mathjax_url=${MATHJAX_URL}`, `--HTMLExporter.require_js_url=${REQUIRE_JS_URL}`, '--output-dir', outDir, ipynb],
+    { encoding: 'utf8', env: jupyterEnv() },
+  );
+  if (r.status !== 0) throw new Error(`nbconvert could not export ${ipynb} to HTML:\n${r.stderr.slice(-2000)}`);
+  return ipynb.replace(/\.ipynb$/, '.html');
 }
 
 function notebookTitle(nb: { cells: { cell_type: string; source: string | string[] }[] }): string | undefined {
