@@ -127,6 +127,6 @@ ${rows}
 
 function currentCommit(): string {
   const head = spawnSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: ROOT, encoding: 'utf8' }).stdout.trim();
-  const dirty = spawnSync('git', ['status', '--porcelain', '--', 'lib', 'notebooks', 'datasets'], { cwd: ROOT, encoding: 'utf8' }).stdout.trim();
+  const dirty = spawnSync('git', ['status', '--porcelain', '--', 'lib', 'notebooks', 'datasets', ':!datasets/cache'], { cwd: ROOT, encoding: 'utf8' }).stdout.trim();
   return head ? `${head}${dirty ? '+dirty' : ''}` : 'unknown';
 }
