@@ -2,7 +2,7 @@ import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { plotlyJs, plotlyScriptTag } from '../viz/html';
-import { jupyterEnv, ROOT } from './jupyter';
+import { findJupyter, HOW_TO_GET_JUPYTER, jupyterEnv, ROOT } from './jupyter';
 
 /** Where the executed full-mode notebooks are kept, committed, as the README's showcase. */
 export const SHOWCASE = path.join(ROOT, 'docs', 'notebooks');
@@ -89,8 +89,10 @@ export function writeShowcaseIndex(outDir = SHOWCASE): void {
 /** The web page of a showcase notebook, beside it: MathJax and require.js from cdnjs, not this machine's files. */
 export function exportShowcaseHtml(ipynb: string): string {
   const outDir = path.dirname(ipynb);
+  const jupyter = findJupyter();
+  if (jupyter == null) throw new Error(HOW_TO_GET_JUPYTER);
   const r = spawnSync(
-    'jupyter',
+    jupyter,
     ['nbconvert', '--to', 'html', `--HTMLExporter.mathjax_url=${MATHJAX_URL}`, `--HTMLExporter.require_js_url=${REQUIRE_JS_URL}`, '--output-dir', outDir, ipynb],
     { encoding: 'utf8', env: jupyterEnv() },
   );

@@ -201,10 +201,11 @@ export class Trainer {
       dLoss = r.loss;
       penalty = r.extra;
     }
+    const orthoVars = this.cfg.orthoReg ? (g.orthoWeights?.() ?? gVars.filter((v) => v.rank >= 2)) : [];
     const gr = this.accumulate(gVars, (micro) => {
       const { z, y } = this.fakeInputs(batchSize, step, 99, micro);
       const loss = this.loss.g(d.apply(g.apply(z, y), y));
-      const ortho = this.cfg.orthoReg ? orthogonalRegularization(g.orthoWeights?.() ?? gVars.filter((v) => v.rank >= 2), this.cfg.orthoReg) : tf.scalar(0);
+      const ortho = this.cfg.orthoReg ? orthogonalRegularization(orthoVars, this.cfg.orthoReg) : tf.scalar(0);
       return { loss, extra: ortho };
     });
     this.guard({ dLoss, gLoss: gr.loss }, gr.grads);

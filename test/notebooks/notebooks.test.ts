@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import { describeFailure, listNotebooks, runNotebook } from '../../lib/cli/notebooks';
 import { findJupyter, HOW_TO_GET_JUPYTER } from '../../lib/cli/jupyter';
+import { notebookChecks } from '../../lib/cli/showcase';
 
 /**
  * Every notebook runs top to bottom, headless, in quick mode, through Jupyter's own client and the tslab kernel.
@@ -22,10 +23,9 @@ function outputs(file: string): Output[] {
 
 const text = (o: Output) => (Array.isArray(o.text) ? o.text.join('') : (o.text ?? ''));
 
-/** The `check: {…}` lines a notebook prints: the measured values its central claim is asserted on. */
-function checks(outs: Output[]): Record<string, any> {
-  const stdout = outs.filter((o) => o.output_type === 'stream' && o.name === 'stdout').map(text).join('');
-  return Object.assign({}, ...[...stdout.matchAll(/^check: (.*)$/gm)].map((m) => JSON.parse(m[1])));
+/** The `check: {…}` lines a notebook prints, merged: the measured values its central claim is asserted on. */
+function checks(file: string): Record<string, any> {
+  return Object.assign({}, ...(notebookChecks(JSON.parse(fs.readFileSync(file, 'utf8'))) as object[]));
 }
 
 /** Each notebook's central claim, on the numbers it measured in quick mode. */
@@ -134,7 +134,7 @@ for (const name of listNotebooks()) {
     assert.ok(!outs.some((o) => o.output_type === 'error'), 'no error outputs');
     if (name !== '00-setup.ipynb') {
       assert.ok(CLAIMS[name], `${name} has its central claim asserted here`);
-      CLAIMS[name](checks(outs));
+      CLAIMS[name](checks(run.executed));
     }
     if (name === '00-setup.ipynb') {
       const stdout = outs.filter((o) => o.output_type === 'stream' && o.name === 'stdout').map(text).join('');
