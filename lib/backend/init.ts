@@ -3,7 +3,8 @@ import * as tf from '@tensorflow/tfjs-core';
 // The union package's CommonJS bundle registers every gradient and the cpu backend (tfjs-core alone does not).
 import '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm';
-import { registerGanKernels } from '../kernels';
+import { NATIVE_HINT, registerGanKernels } from '../kernels';
+import { loadNativeAddon } from '../kernels/native/load';
 import { BackendUnavailableError } from './errors';
 import { startTensorflow, startWebgpu } from './gpu';
 import { BACKEND_NAMES, type BackendInfo, type BackendName, type InitBackendOptions } from './types';
@@ -33,6 +34,15 @@ export function backendFromEnv(env: NodeJS.ProcessEnv = process.env): BackendNam
     throw new Error(`GAN_BACKEND='${value}' is not a backend; use one of ${BACKEND_NAMES.join(', ')} (or unset it to pick the fastest).`);
   }
   return value as BackendName;
+}
+
+/** Reads `GAN_NATIVE`: 0/off turns the native kernels off, 1/on requires them; unset uses them where built. */
+export function nativeFromEnv(env: NodeJS.ProcessEnv = process.env): 'off' | 'required' | undefined {
+  const value = env.GAN_NATIVE?.trim().toLowerCase();
+  if (!value) return undefined;
+  if (['0', 'off', 'false', 'no'].includes(value)) return 'off';
+  if (['1', 'on', 'true', 'yes', 'required'].includes(value)) return 'required';
+  throw new Error(`GAN_NATIVE='${env.GAN_NATIVE}' is not understood; use 0 (wasm kernels only) or 1 (require the native kernels).`);
 }
 
 function threadsFromEnv(): number | undefined {
@@ -82,6 +92,17 @@ async function startNew(name: BackendName, threads: number): Promise<Started> {
 
 let current: BackendInfo | null = null;
 
+/** Whether wasm should use the native kernels; throws when they are required (`GAN_NATIVE=1`) and absent. */
+function nativeChoice(options: InitBackendOptions): boolean {
+  const env = nativeFromEnv();
+  const wanted = options.native ?? env !== 'off';
+  if (wanted && env === 'required') {
+    const addon = loadNativeAddon();
+    if ('error' in addon) throw new Error(`GAN_NATIVE=1 but ${addon.error}; ${NATIVE_HINT}`);
+  }
+  return wanted;
+}
+
 /**
  * Starts the fastest backend that works — tensorflow (tfjs-node-gpu) > webgpu with a hardware adapter > wasm
  * (threaded, XNNPACK) > cpu — or the one named by `options.backend` or `GAN_BACKEND`, which must then start.
@@ -105,7 +126,12 @@ export async function initBackend(options: InitBackendOptions = {}): Promise<Bac
       await tf.ready();
       reason.unshift(requested ? `requested by ${options.backend ? 'the backend option' : 'GAN_BACKEND'}` : 'the fastest backend that started');
       if (note) reason.push(note);
-      current = { ...rest, patches: registerGanKernels(name), reason };
+      const native = name === 'wasm' ? nativeChoice(options) : false;
+      if (name === 'wasm' && native) {
+        const addon = loadNativeAddon();
+        if ('error' in addon) reason.push(`native kernels off: ${addon.error}; ${NATIVE_HINT}`);
+      }
+      current = { ...rest, patches: registerGanKernels(name, { native, threads: rest.threads }), reason };
       if (options.verbose) console.log(describeBackend(current));
       return current;
     } catch (e) {
@@ -137,6 +163,6 @@ function describePatches(patches: string[]): string[] {
     const [kind, what] = p.includes(': ') ? (p.split(/: (.*)/s, 2) as [string, string]) : ['patched', p];
     groups.set(kind, [...(groups.get(kind) ?? []), what]);
   }
-  const label: Record<string, string> = { gradient: 'gradients', added: 'kernels added', faster: 'kernels faster' };
+  const label: Record<string, string> = { gradient: 'gradients', added: 'kernels added', faster: 'kernels faster', native: 'kernels native' };
   return [...groups].map(([kind, list], i) => `${i === 0 ? 'patches ' : '        '} ${(label[kind] ?? kind) + ':'} ${list.join(', ')}`);
 }

@@ -1,7 +1,9 @@
 /** The compute backends the library can run on, fastest first. */
 export const BACKEND_NAMES = ['tensorflow', 'webgpu', 'wasm', 'cpu'] as const;
+/** One of `BACKEND_NAMES`. */
 export type BackendName = (typeof BACKEND_NAMES)[number];
 
+/** Configures `initBackend`: which backend to start, its threads, and whether to report what runs. */
 export interface InitBackendOptions {
   /**
    * Backend to use. Overrides `GAN_BACKEND`; when both are absent the fastest backend that starts is chosen
@@ -10,6 +12,11 @@ export interface InitBackendOptions {
   backend?: BackendName;
   /** Threads for the wasm backend (default: every logical core; `GAN_WASM_THREADS` overrides). */
   threads?: number;
+  /**
+   * On wasm, compute convolutions with the native oneDNN addon where it is built (default true; `GAN_NATIVE=0`
+   * turns it off, `GAN_NATIVE=1` makes a missing addon an error).
+   */
+  native?: boolean;
   /** Print the report of what runs to stdout (default false). */
   verbose?: boolean;
 }

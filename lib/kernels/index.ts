@@ -5,6 +5,7 @@ import { registerLeakyReluGrad } from './leakyReluGrad';
 import { registerZeroGradients } from './zeroGradients';
 import { adamUpdateConfig } from './wasm/adamUpdate';
 import { makeBatchMatMul } from './wasm/batchMatMul';
+import { makeAvgPoolGrad, makeResizeNearestNeighborGrad } from './wasm/blockGrads';
 import { conv2DBackpropFilterConfig } from './wasm/conv2dBackpropFilter';
 import { conv2DBackpropInputConfig } from './wasm/conv2dBackpropInput';
 import { makeMean, makeSum } from './wasm/reduceLeadingAxes';
@@ -12,8 +13,20 @@ import { makeCast, makeIdentity } from './wasm/sharedIdentity';
 import { tileConfig } from './wasm/tile';
 import { makeFusedBatchNorm, makeLeakyRelu } from './wasm/xnnElementwise';
 import { unsortedSegmentSumConfig } from './wasm/unsortedSegmentSum';
+import { nativeConvKernels } from './native/conv2d';
+import { loadNativeAddon } from './native/load';
 
 export { registerZeroGradients } from './zeroGradients';
+export { setNativeKernels } from './native/conv2d';
+export { NATIVE_HINT } from './native/load';
+
+/** How the wasm backend's hot kernels run. */
+export interface GanKernelOptions {
+  /** Use the native oneDNN convolutions where the addon is built (default true). */
+  native?: boolean;
+  /** Threads for the native kernels (default: oneDNN's, one per core). */
+  threads?: number;
+}
 
 /** Kernels we register where the backend has none: training would throw without them. */
 const WASM_MISSING: KernelConfig[] = [conv2DBackpropFilterConfig, unsortedSegmentSumConfig, adamUpdateConfig];
@@ -28,6 +41,8 @@ function wasmReplacements(): KernelConfig[] {
     ['FusedBatchNorm', makeFusedBatchNorm],
     ['Identity', makeIdentity],
     ['Cast', makeCast],
+    ['AvgPoolGrad', makeAvgPoolGrad],
+    ['ResizeNearestNeighborGrad', makeResizeNearestNeighborGrad],
   ];
   const wrappers = wrapped.flatMap(([name, make]) => {
     const stock = tf.getKernel(name, 'wasm');
@@ -40,13 +55,14 @@ let gradientPatches: string[] | null = null;
 const backendPatches = new Map<string, string[]>();
 
 /**
- * Patches are reported as `gradient: X`, `added: X` (a kernel the backend lacks) or `faster: X` (a stock kernel
- * replaced by a faster one that falls back to it).
+ * Patches are reported as `gradient: X`, `added: X` (a kernel the backend lacks), `faster: X` (a stock kernel
+ * replaced by a faster one that falls back to it) or `native: X` (computed by the oneDNN addon).
  *
  * Makes a backend train GANs: gradients TF.js lacks (global, registered once) and, on wasm, the missing kernels
- * and the fast ones. Idempotent. Returns what is patched for this backend, for the backend report.
+ * and the fast ones. Idempotent (the options of the first call for a backend hold). Returns what is patched for
+ * this backend, for the backend report.
  */
-export function registerGanKernels(backendName: string): string[] {
+export function registerGanKernels(backendName: string, options: GanKernelOptions = {}): string[] {
   gradientPatches ??= [
     ...registerZeroGradients().map((k) => `gradient: ${k} (zero)`),
     ...registerConv2dBackpropFilterGrad(),
@@ -54,7 +70,7 @@ export function registerGanKernels(backendName: string): string[] {
   ];
   let patches = backendPatches.get(backendName);
   if (patches == null) {
-    patches = backendName === 'wasm' ? patchWasm() : [];
+    patches = backendName === 'wasm' ? [...patchWasm(), ...patchNative(options)] : [];
     backendPatches.set(backendName, patches);
   }
   return [...gradientPatches, ...patches];
@@ -75,4 +91,20 @@ function patchWasm(): string[] {
     patches.push(`faster: ${config.kernelName}`);
   }
   return patches;
+}
+
+/** Puts the oneDNN convolutions over whatever wasm kernels are registered (they stay as the fallback). */
+function patchNative(options: GanKernelOptions): string[] {
+  if (options.native === false) return [];
+  const addon = loadNativeAddon();
+  if ('error' in addon) return [];
+  if (options.threads != null) addon.setThreads(options.threads);
+  const configs = nativeConvKernels(addon, (name) => tf.getKernel(name, 'wasm')?.kernelFunc);
+  for (const config of configs) {
+    const previous = tf.getKernel(config.kernelName, 'wasm');
+    if (previous != null) tf.unregisterKernel(config.kernelName, 'wasm');
+    tf.registerKernel({ ...config, setupFunc: previous?.setupFunc });
+  }
+  const { version, isa } = addon.info();
+  return configs.map((c) => `native: ${c.kernelName}`).concat(`native: oneDNN ${version} on ${isa}`);
 }

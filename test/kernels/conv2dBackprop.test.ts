@@ -1,37 +1,17 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { tf } from '../../lib';
+import { setNativeKernels } from '../../lib/kernels';
 import { maxAbs, maxAbsDiff, on, seeded, values } from '../helpers';
+import { cases, type Case } from './convCases';
 
 /**
  * The wasm Conv2DBackpropFilter (missing in TF.js) and Conv2DBackpropInput (replaced by phase convolutions)
- * against the cpu backend's reference kernels, over strides, paddings, kernel sizes and odd shapes.
+ * against the cpu backend's reference kernels, over strides, paddings, kernel sizes and odd shapes. The native
+ * oneDNN kernels, which replace these where built, are switched off here so the wasm ones are what runs (they are
+ * the fallback everywhere the addon is not); `nativeConv.test.ts` checks the native ones on the same shapes.
  */
-interface Case {
-  n: number;
-  h: number;
-  w: number;
-  ci: number;
-  co: number;
-  k: number;
-  kw?: number;
-  stride: number | [number, number];
-  pad: 'same' | 'valid';
-}
-
-const cases: Case[] = [];
-for (const stride of [1, 2, 3] as const) {
-  for (const k of [1, 2, 3, 4, 5]) {
-    for (const pad of ['same', 'valid'] as const) {
-      if (pad === 'valid' && k > 5) continue;
-      cases.push({ n: 2, h: 7 + stride, w: 9, ci: 3, co: 5, k, stride, pad });
-    }
-  }
-}
-cases.push({ n: 3, h: 8, w: 8, ci: 16, co: 8, k: 4, stride: 2, pad: 'same' });
-cases.push({ n: 1, h: 11, w: 6, ci: 4, co: 7, k: 3, kw: 2, stride: [2, 1], pad: 'same' });
-cases.push({ n: 2, h: 13, w: 10, ci: 5, co: 3, k: 5, kw: 3, stride: [3, 2], pad: 'valid' });
-
+setNativeKernels(false);
 function run(c: Case, seed: number) {
   const kw = c.kw ?? c.k;
   const x = tf.tensor4d(seeded(c.n * c.h * c.w * c.ci, seed), [c.n, c.h, c.w, c.ci]);

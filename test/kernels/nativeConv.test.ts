@@ -1,0 +1,131 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { describeBackend, initBackend, tf } from '../../lib';
+import { setNativeKernels } from '../../lib/kernels';
+import { loadNativeAddon } from '../../lib/kernels/native/load';
+import { maxAbs, maxAbsDiff, on, seeded, values } from '../helpers';
+import { cases, type Case } from './convCases';
+
+/**
+ * The native oneDNN convolutions (forward, input gradient, filter gradient) against the cpu backend's reference
+ * kernels on every shape the wasm kernels are tested on, plus dilations and explicit paddings. CI builds the addon
+ * (`.ci/run`), so there a missing addon fails; elsewhere these tests say what to install.
+ */
+const addon = loadNativeAddon();
+const skip = 'error' in addon && process.env.CI !== 'true' ? `native addon unavailable: ${addon.error}` : false;
+
+function nativeAddon() {
+  if ('error' in addon) throw new Error(`the native kernels must be built in CI: ${addon.error}`);
+  return addon;
+}
+
+interface Extra extends Case {
+  dilation?: number;
+  explicitPad?: [[number, number], [number, number], [number, number], [number, number]];
+}
+
+const extra: Extra[] = [
+  { n: 2, h: 11, w: 10, ci: 3, co: 4, k: 3, stride: 1, pad: 'same', dilation: 2 },
+  { n: 1, h: 12, w: 9, ci: 5, co: 2, k: 2, stride: 1, pad: 'valid', dilation: 3 },
+  { n: 2, h: 9, w: 9, ci: 4, co: 6, k: 4, stride: 2, pad: 'valid', explicitPad: [[0, 0], [1, 1], [1, 1], [0, 0]] },
+  { n: 2, h: 10, w: 7, ci: 3, co: 3, k: 3, stride: 2, pad: 'valid', explicitPad: [[0, 0], [2, 0], [0, 1], [0, 0]] },
+  // The BigGAN-32 shapes: 64 channels, a single-channel image in and out.
+  { n: 4, h: 32, w: 32, ci: 64, co: 1, k: 3, stride: 1, pad: 'same' },
+  { n: 4, h: 16, w: 16, ci: 1, co: 64, k: 1, stride: 1, pad: 'same' },
+];
+
+function run(c: Extra, seed: number) {
+  const kw = c.kw ?? c.k;
+  const pad = c.explicitPad ?? c.pad;
+  const x = tf.tensor4d(seeded(c.n * c.h * c.w * c.ci, seed), [c.n, c.h, c.w, c.ci]);
+  const filter = tf.tensor4d(seeded(c.k * kw * c.ci * c.co, seed + 1), [c.k, kw, c.ci, c.co]);
+  const y = tf.conv2d(x, filter, c.stride, pad, 'NHWC', c.dilation ?? 1);
+  const dy = tf.tensor4d(seeded(y.size, seed + 2), y.shape);
+  let gradFilter: Float32Array | null = null;
+  let gradInput: Float32Array | null = null;
+  // TF.js's own gradient kernels take no dilation: dilated convolutions are checked forward only.
+  if (c.dilation == null) {
+    gradFilter = values(
+      tf.engine().runKernel('Conv2DBackpropFilter', { x, dy }, {
+        strides: c.stride,
+        pad,
+        dataFormat: 'NHWC',
+        dimRoundingMode: undefined,
+        filterShape: filter.shape,
+      } as never) as tf.Tensor,
+    );
+    gradInput = values(tf.conv2dTranspose(dy, filter, x.shape, c.stride, pad as never));
+  }
+  const forward = values(y);
+  tf.dispose([x, filter, dy]);
+  return { forward, gradFilter, gradInput };
+}
+
+test('native conv kernels match cpu: forward, input and filter gradients, strides, paddings, dilations, odd sizes', { skip }, async () => {
+  nativeAddon();
+  setNativeKernels(true);
+  let worst = 0;
+  for (const [i, c] of [...cases, ...extra].entries()) {
+    const ref = await on('cpu', () => run(c, 300 + i));
+    const got = await on('wasm', () => run(c, 300 + i));
+    for (const key of ['forward', 'gradFilter', 'gradInput'] as const) {
+      const r = ref[key];
+      const g = got[key];
+      if (r == null || g == null) continue;
+      const scale = Math.max(1, maxAbs(r));
+      const err = maxAbsDiff(g, r);
+      worst = Math.max(worst, err / scale);
+      assert.ok(err <= 1e-4 * scale, `${key} mismatch ${err} for ${JSON.stringify(c)}`);
+    }
+  }
+  console.log(`# ${cases.length + extra.length} conv shapes, worst relative max-abs error ${worst.toExponential(2)}`);
+});
+
+test('the wasm backend reports the native kernels, and turning them off runs the wasm ones', { skip }, async () => {
+  const native = nativeAddon();
+  const info = await initBackend({ backend: 'wasm' });
+  const report = describeBackend(info);
+  assert.match(report, /kernels native: Conv2D, Conv2DBackpropInput, Conv2DBackpropFilter, oneDNN \d+\.\d+/);
+  // The switch really changes the path: count the addon's calls with it on and off.
+  let calls = 0;
+  const original = native.conv;
+  native.conv = (...args) => {
+    calls++;
+    return original.apply(native, args);
+  };
+  try {
+    const conv = () => tf.tidy(() => tf.conv2d(tf.ones([1, 5, 5, 2]) as tf.Tensor4D, tf.ones([3, 3, 2, 4]) as tf.Tensor4D, 1, 'same').dataSync());
+    setNativeKernels(false);
+    const viaWasm = conv();
+    assert.equal(calls, 0);
+    setNativeKernels(true);
+    const viaNative = conv();
+    assert.equal(calls, 1);
+    assert.ok(maxAbsDiff(viaWasm, viaNative) < 1e-5);
+  } finally {
+    native.conv = original;
+    setNativeKernels(true);
+  }
+});
+
+test('native kernels free what they make and refuse offsets outside the heap', { skip }, async () => {
+  const native = nativeAddon();
+  await on('wasm', () => undefined);
+  const x = tf.tensor4d(seeded(2 * 8 * 8 * 4, 3), [2, 8, 8, 4]);
+  const w = tf.tensor4d(seeded(3 * 3 * 4 * 5, 4), [3, 3, 4, 5]);
+  const step = () =>
+    tf.tidy(() => {
+      tf.grads((a: tf.Tensor, b: tf.Tensor) => tf.conv2d(a as tf.Tensor4D, b as tf.Tensor4D, 2, 'same').sum())([x, w]);
+      tf.conv2dTranspose(x, tf.ones([3, 3, 6, 4]) as tf.Tensor4D, [2, 16, 16, 6], 2, 'same');
+    });
+  step();
+  const before = { tensors: tf.memory().numTensors, ids: tf.engine().backend.numDataIds() };
+  for (let i = 0; i < 3; i++) step();
+  assert.equal(tf.memory().numTensors, before.tensors);
+  assert.equal(tf.engine().backend.numDataIds(), before.ids);
+  tf.dispose([x, w]);
+  const heap = new Float32Array(16);
+  const params = Int32Array.from([1, 2, 2, 1, 2, 2, 1, 1, 1, 1, 1, 1, 1, 0, 0, 0, 4, 15]);
+  assert.throws(() => native.conv(0, heap, params), /outside the wasm heap/);
+  assert.throws(() => native.conv(0, heap, new Int32Array(3)), /15 geometry fields/);
+});
