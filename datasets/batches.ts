@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { DatasetError } from './errors';
-import { rng } from '../lib/sample/random';
+import { rng } from './random';
 
 export interface BatchOptions {
   batchSize: number;

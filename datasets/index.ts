@@ -8,4 +8,4 @@ export { loadCifar10, fromCifarBatches, untar, CIFAR10_CLASSES } from './cifar10
 export { loadImageFolder, type ImageFolderOptions, type ImageFolderData } from './imageFolder';
 export { batches, batchSource, type Batch, type BatchOptions } from './batches';
 export { ring8, grid25, spiral, bimodal1d, type ToyMixture } from './toy';
-export { rng, gaussian } from '../lib/sample/random';
+export { rng, gaussian } from './random';

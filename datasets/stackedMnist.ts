@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { DatasetError } from './errors';
 import type { LabelledImages } from './labelled';
-import { rng } from '../lib/sample/random';
+import { rng } from './random';
 
 /**
  * Stacked MNIST (Metz et al.; the PacGAN mode-collapse benchmark): three digits drawn at random become the R, G

@@ -1,4 +1,4 @@
-import { gaussian, rng } from '../lib/sample/random';
+import { gaussian, rng } from './random';
 
 /**
  * Toy distributions, generated and seeded. The 2-D mixtures expose their mode centres and σ so that mode

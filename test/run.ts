@@ -17,5 +17,11 @@ function find(dir: string): string[] {
 const files = find(__dirname).sort();
 const only = process.argv.slice(2);
 const selected = only.length ? files.filter((f) => only.some((o) => f.includes(o))) : files;
+// Node's --test with no files discovers every test: a filter that matches nothing must stop here instead.
+if (selected.length === 0) {
+  console.error(`no test file matches ${only.map((o) => `'${o}'`).join(' or ')}; the test files are:`);
+  for (const f of files) console.error(`  ${path.relative(__dirname, f).replace(/\.js$/, '.ts')}`);
+  process.exit(2);
+}
 const r = spawnSync(process.execPath, ['--enable-source-maps', '--test', '--test-concurrency=1', ...selected], { stdio: 'inherit' });
 process.exit(r.status ?? 1);

@@ -1,12 +1,13 @@
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { findJupyter, HOW_TO_GET_JUPYTER, jupyterEnv, ROOT, writeKernelSpec } from './jupyter';
+import { findJupyter, HOW_TO_GET_JUPYTER, jupyterEnv, ROOT, writeKernelSpec } from '../lib/cli/jupyter';
 import { publishNotebook, SHOWCASE } from './showcase';
 
 /** Where executed copies and their HTML exports go (ignored by git). */
 export const EXECUTED = path.join(ROOT, 'build', 'notebooks');
 
+/** The outcome of executing one notebook: whether it passed, how long it took and where its copies went. */
 export interface NotebookRun {
   name: string;
   ok: boolean;
@@ -43,7 +44,7 @@ export function runNotebook(file: string, opts: { full?: boolean; timeoutSeconds
   const t0 = Date.now();
   const r = spawnSync(
     python,
-    [path.join(ROOT, 'lib', 'cli', 'run_notebook.py'), source, executed, String(opts.timeoutSeconds ?? (opts.full ? 3600 : 600)), path.dirname(source)],
+    [path.join(ROOT, 'tools', 'run_notebook.py'), source, executed, String(opts.timeoutSeconds ?? (opts.full ? 3600 : 600)), path.dirname(source)],
     { encoding: 'utf8', env, maxBuffer: 64 * 1024 * 1024 },
   );
   const seconds = (Date.now() - t0) / 1000;
@@ -69,6 +70,7 @@ function jupyterPython(jupyter: string): string {
   return m[1].endsWith('/env') && m[2] ? m[2] : m[1];
 }
 
+/** A readable report of a notebook run: the failing cell's source, its stderr and the runner's last lines. */
 export function describeFailure(run: NotebookRun): string {
   const f = run.failure;
   if (f == null) return `${run.name}: ok`;

@@ -1,6 +1,6 @@
 """Executes one notebook headless through Jupyter's own client and reports the first failing cell.
 
-Used by `npm run notebooks` (lib/cli/notebooks.ts), with JUPYTER_PATH pointing at this checkout's tslab
+Used by `npm run notebooks` (tools/notebooks.ts), with JUPYTER_PATH pointing at this checkout's tslab
 kernelspec. tslab reports a cell's exception only on the cell's stderr stream, so on failure this prints
 that stream, not just "an error occurred".
 

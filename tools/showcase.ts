@@ -1,8 +1,8 @@
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { plotlyJs, plotlyScriptTag } from '../viz/html';
-import { findJupyter, HOW_TO_GET_JUPYTER, jupyterEnv, ROOT } from './jupyter';
+import { plotlyJs, plotlyScriptTag } from '../lib/viz/html';
+import { findJupyter, HOW_TO_GET_JUPYTER, jupyterEnv, ROOT } from '../lib/cli/jupyter';
 
 /** Where the executed full-mode notebooks are kept, committed, as the README's showcase. */
 export const SHOWCASE = path.join(ROOT, 'docs', 'notebooks');
@@ -15,6 +15,7 @@ const PLOTLY_FILE = 'plotly.min.js';
 const MATHJAX_URL = 'https://cdnjs.cloudflare.com/ajax/libs/mathjax/2.7.7/MathJax.js?config=TeX-AMS_CHTML-full,Safe';
 const REQUIRE_JS_URL = 'https://cdnjs.cloudflare.com/ajax/libs/require.js/2.1.10/require.min.js';
 
+/** One published notebook's record in the showcase's `manifest.json`. */
 export interface ShowcaseEntry {
   name: string;
   /** The notebook's first heading. */

@@ -12,6 +12,7 @@ export const INSTALL_HINT: Record<BackendName, string> = {
   cpu: 'reinstall @tensorflow/tfjs-backend-cpu@4.22.0 (npm install)',
 };
 
+/** Thrown when a requested backend cannot start; its message gives the reason and what to install. */
 export class BackendUnavailableError extends Error {
   constructor(
     readonly backend: BackendName,

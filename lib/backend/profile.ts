@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 
+/** One kernel's row in a `profileKernels` report: how often it ran and its total milliseconds. */
 export interface KernelTime {
   kernel: string;
   calls: number;

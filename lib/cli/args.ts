@@ -1,5 +1,6 @@
 import { parseArgs } from 'node:util';
 
+/** The flags a CLI accepts, by name: each flag's type, its `--help` text and its default. */
 export type FlagSpec = Record<string, { type: 'string' | 'boolean'; help: string; default?: string | boolean }>;
 
 /**

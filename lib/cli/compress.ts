@@ -5,7 +5,8 @@ import { initBackend, type BackendName } from '../backend';
 import { distillGenerator } from '../compress/distill';
 import { magnitudePrune } from '../compress/prune';
 import { exportGenerator, readGeneratorFiles } from '../export/exportGenerator';
-import { generatorFor, generatorFromSpec, type SampleGenerator } from '../export/generatorSpec';
+import { generatorFromSpec } from '../export/generatorSpec';
+import { generatorFor, type Generator } from '../models/registry';
 import { classifierDir, loadClassifier } from '../metrics/classifier';
 import { classifierExtractor } from '../metrics/features';
 import { evaluateImages, prepareReference, type ImageReport } from '../metrics/report';
@@ -23,7 +24,7 @@ interface Variant {
   report: ImageReport;
 }
 
-const count = (g: SampleGenerator) => {
+const count = (g: Generator) => {
   let all = 0;
   let nz = 0;
   for (const v of g.parameters()) {
@@ -35,8 +36,8 @@ const count = (g: SampleGenerator) => {
 
 /**
  * `npm run compress -- --checkpoint runs/NAME`: the seed article's model compression, measured. The generator is
- * int8-quantised, magnitude-pruned, both, and distilled into a half-width student; each variant is exported (file
- * and gzip size) and scored with the kit classifier's FID/KID against the test split, into a Markdown table.
+ * quantised to 8 bits (affine uint8 per tensor, zero exact), magnitude-pruned, both, and distilled into a
+ * half-width student; each variant is exported (file and gzip size) and scored with the kit classifier's FID/KID against the test split, into a Markdown table.
  */
 runMain(async () => {
   const a = cliArgs('compress', {
@@ -63,7 +64,7 @@ runMain(async () => {
   const reference = prepareReference(data.train.images, `${cfg.data} test split (${data.train.images.shape[0]} images)`, extractor);
 
   const variants: Variant[] = [];
-  const measure = (name: string, g: SampleGenerator, quantize: 'float32' | 'uint8', arch = cfg.arch) => {
+  const measure = (name: string, g: Generator, quantize: 'float32' | 'uint8', arch = cfg.arch) => {
     const dir = path.join(out, name.replace(/[^a-z0-9]+/gi, '-').toLowerCase());
     const exported = exportGenerator({ ...loaded, g, cfg: { ...cfg, arch } }, dir, { quantize, classNames: loaded.classNames });
     const files = readGeneratorFiles(dir);
@@ -78,11 +79,11 @@ runMain(async () => {
   };
 
   measure('original (float32)', loaded.g, 'float32');
-  measure('int8 weights', loaded.g, 'uint8');
+  measure('uint8 weights (affine)', loaded.g, 'uint8');
   const pruned: LoadedGenerator = loadGenerator(a.checkpoint);
   const zeroFraction = magnitudePrune(pruned.g, { sparsity });
   measure(`pruned ${Math.round(100 * sparsity)}% (float32)`, pruned.g, 'float32');
-  measure(`pruned ${Math.round(100 * sparsity)}% + int8`, pruned.g, 'uint8');
+  measure(`pruned ${Math.round(100 * sparsity)}% + uint8`, pruned.g, 'uint8');
   const teacherCh = Number(cfg.arch.ch ?? 32);
   const studentCh = a['student-ch'] ? numberFlag('student-ch', a['student-ch'], 0) : Math.max(1, Math.floor(teacherCh / 2));
   const studentArch = { ...cfg.arch, ch: studentCh };

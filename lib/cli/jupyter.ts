@@ -7,6 +7,7 @@ export const ROOT = path.resolve(__dirname, '..', '..', '..');
 /** A Jupyter data dir of our own: kernels/tslab/kernel.json points at this checkout's tslab. */
 export const JUPYTER_DATA = path.join(ROOT, 'build', 'jupyter');
 
+/** The message printed when no Jupyter is found: the commands that install one. */
 export const HOW_TO_GET_JUPYTER = [
   'No Jupyter was found. Install one of:',
   '  pip install jupyterlab                 (any OS; then run npm start again)',

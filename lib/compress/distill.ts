@@ -1,8 +1,9 @@
 import * as tf from '@tensorflow/tfjs';
-import type { SampleGenerator } from '../export/generatorSpec';
+import type { Generator } from '../models/registry';
 import { Adam } from '../train/adam';
-import { rng } from '../sample/random';
+import { rng } from '../../datasets/random';
 
+/** Configures `distillGenerator`: the student's training steps, batch, learning rate, classes and seed. */
 export interface DistillOptions {
   steps?: number;
   batchSize?: number;
@@ -17,7 +18,7 @@ export interface DistillOptions {
  * reproduce the teacher's image for the same latent and class, min E_z ‖G_s(z, y) − G_t(z, y)‖₁ — no discriminator
  * needed, since the teacher already defines the mapping. Returns the last loss.
  */
-export function distillGenerator(teacher: SampleGenerator, student: SampleGenerator, o: DistillOptions = {}): number {
+export function distillGenerator(teacher: Generator, student: Generator, o: DistillOptions = {}): number {
   const steps = o.steps ?? 1000;
   const n = o.batchSize ?? 64;
   const classes = o.classes ?? 0;

@@ -2,8 +2,9 @@ import * as tf from '@tensorflow/tfjs';
 import type { Module } from '../nn/module';
 
 /**
- * Magnitude pruning (Han et al., 2015): in every weight matrix or kernel (rank ≥ 2; biases, norms and embeddings'
- * rows are left whole), set the `sparsity` fraction of entries with the smallest |w| to zero. Per tensor rather than
+ * Magnitude pruning (Han et al., 2015): in every tensor of rank ≥ 2 — weight matrices, kernels and embedding tables
+ * alike (`skip` names any to leave whole) — set the `sparsity` fraction of entries with the smallest |w| to zero;
+ * biases and norms (rank 1) are left whole. Per tensor rather than
  * global, so no layer is emptied. Returns the fraction of all parameters that are now zero.
  */
 export function magnitudePrune(m: Module, o: { sparsity: number; skip?: (name: string) => boolean }): number {

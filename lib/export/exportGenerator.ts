@@ -4,6 +4,7 @@ import * as tf from '@tensorflow/tfjs';
 import type { LoadedGenerator } from '../run/loadGenerator';
 import type { GeneratorSpec } from './generatorSpec';
 
+/** Configures `exportGenerator`: how the weights are stored and the class names written into the spec. */
 export interface ExportOptions {
   /**
    * Weight storage: 'float32' (exact), 'float16' (half the size) or 'uint8' (a quarter: per-tensor affine int8

@@ -18,6 +18,7 @@ import type { NamedArray } from './safetensors';
  */
 export type Role = 'G' | 'D';
 
+/** The BigGAN-PyTorch state-dict key of one of this library's parameter or buffer names (block nesting, stored statistics, gain, u0/sv0). */
 export function toPytorchName(name: string): string {
   return name
     .replace(/^blocks\.(\d+)\./, 'blocks.$1.0.')

@@ -2,7 +2,8 @@
 
     python3 pth_to_safetensors.py G_ema.pth G_ema.safetensors
 
-Needs torch (and numpy); uses the safetensors package when installed, else writes the format directly.
+Needs torch and numpy. Writes the safetensors format itself (an 8-byte header length, a JSON header, then the raw
+little-endian arrays), so the `safetensors` package is not needed. Floats are stored as F32, integers as I32.
 """
 import json
 import struct

@@ -9,6 +9,7 @@ import { loadCheckpoint, saveCheckpoint } from '../train/checkpoint';
 import { loadPytorchState, toPytorchState } from './bigganPytorch';
 import { readSafetensors, writeSafetensors } from './safetensors';
 
+/** Configures `importPytorchRun`: the safetensors files to read, their architecture and the run folder to create. */
 export interface PytorchImport {
   /** BigGAN-PyTorch state dicts as safetensors; G_ema is what its released checkpoints sample from. */
   g: string;

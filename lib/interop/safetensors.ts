@@ -20,6 +20,7 @@ const F16 = (h: number) => {
   return s * 2 ** (e - 15) * (1 + m / 1024);
 };
 
+/** Reads every tensor of a safetensors file by name; a file that is not one, or is truncated, is a clear error. */
 export function readSafetensors(file: string): Map<string, NamedArray> {
   if (!fs.existsSync(file)) throw new Error(`no file at ${file}`);
   const buf = fs.readFileSync(file);

@@ -1,31 +1,12 @@
 import * as tf from '@tensorflow/tfjs-core';
 
 /**
- * Kernels whose output is piecewise constant in their inputs, so their gradient is zero almost everywhere.
- * TF.js registers none for these, and second-order gradients need one: the gradient penalty differentiates
- * leakyRelu's gradient, which calls `Greater`.
+ * Comparisons and logical kernels: piecewise constant in their inputs, so their gradient is zero almost everywhere.
+ * TF.js 4.22 registers no gradient for these (it does for GreaterEqual, Floor, Ceil, Round, Sign, IsNan, IsInf,
+ * IsFinite, ArgMax and ArgMin), and second-order gradients need one: the gradient penalty differentiates
+ * leakyRelu's gradient, which calls `Greater`. All take inputs `a` and `b` except `LogicalNot` (`x`).
  */
-const PIECEWISE_CONSTANT = [
-  'Greater',
-  'GreaterEqual',
-  'Less',
-  'LessEqual',
-  'Equal',
-  'NotEqual',
-  'LogicalAnd',
-  'LogicalOr',
-  'LogicalNot',
-  'LogicalXor',
-  'Floor',
-  'Ceil',
-  'Round',
-  'Sign',
-  'IsNan',
-  'IsInf',
-  'IsFinite',
-  'ArgMax',
-  'ArgMin',
-] as const;
+const PIECEWISE_CONSTANT = ['Greater', 'Less', 'LessEqual', 'Equal', 'NotEqual', 'LogicalAnd', 'LogicalOr', 'LogicalNot', 'LogicalXor'] as const;
 
 /** Registers a zero gradient for each piecewise-constant kernel that has none. Returns the kernels patched. */
 export function registerZeroGradients(): string[] {

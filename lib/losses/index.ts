@@ -38,7 +38,9 @@ export const leastSquaresLoss: GanLoss = {
   g: (fake) => tf.mul(0.5, tf.mean(tf.square(tf.sub(fake, 1)))) as tf.Scalar,
 };
 
+/** Every GAN loss, by the name a run config or CLI flag selects it with. */
 export const LOSSES = { minimax: minimaxLoss, 'non-saturating': nonSaturatingLoss, wasserstein: wassersteinLoss, hinge: hingeLoss, 'least-squares': leastSquaresLoss };
+/** A key of `LOSSES`. */
 export type LossName = keyof typeof LOSSES;
 
 export { discriminatorLoss, nonSaturatingGeneratorLoss, saturatingGeneratorLoss } from './minimax';

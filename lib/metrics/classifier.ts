@@ -5,9 +5,10 @@ import { Conv2d, Linear } from '../nn/layers';
 import { Module, SeedStream } from '../nn/module';
 import { Adam } from '../train/adam';
 import { loadCheckpoint, saveCheckpoint } from '../train/checkpoint';
-import { rng } from '../sample/random';
+import { rng } from '../../datasets/random';
 import { cacheDir } from '../../datasets/cache';
 
+/** Configures `ImageClassifier`: its input shape, class count, layer widths and initialisation seed. */
 export interface ClassifierConfig {
   /** Image channels (1 for Fashion-MNIST/MNIST). */
   channels?: number;
@@ -100,6 +101,7 @@ export class ImageClassifier extends Module {
   }
 }
 
+/** Configures `trainClassifier`: epochs, batch size, peak learning rate, shuffling seed and a progress callback. */
 export interface ClassifierTraining {
   epochs?: number;
   batchSize?: number;
@@ -150,6 +152,7 @@ export function classifierDir(dataset: string, cache?: string): string {
   return path.join(cacheDir(cache), 'classifiers', dataset);
 }
 
+/** Saves a classifier's weights to `dir` as a checkpoint, with its config and `info` in the manifest. */
 export function saveClassifier(model: ImageClassifier, dir: string, info: Record<string, unknown>): void {
   saveCheckpoint(dir, 0, model.stateDict(), { config: model.cfg, ...info });
 }

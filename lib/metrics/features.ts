@@ -25,6 +25,7 @@ export function classifierExtractor(model: ImageClassifier, name = 'kit classifi
   return { name, featureDim: model.cfg.featureDim, classes: model.cfg.classes, embed: (images) => model.embed(images) };
 }
 
+/** Configures `graphModelExtractor`: which TF.js graph model to load, its input format and the nodes to read. */
 export interface GraphModelExtractorConfig {
   /** A `model.json` path or an http(s) URL of a TF.js graph model (e.g. an InceptionV3 converted with tensorflowjs_converter). */
   model: string;

@@ -1,5 +1,6 @@
-import { rng } from '../sample/random';
+import { rng } from '../../datasets/random';
 
+/** Configures `kernelInceptionDistance`: how many random subsets, of what size, drawn with which seed. */
 export interface KidOptions {
   /** Random subsets to average over (default 100, as Bińkowski et al.). */
   subsets?: number;
@@ -62,6 +63,7 @@ export function kernelInceptionDistance(real: ArrayLike<number>, fake: ArrayLike
   return meanStd(values);
 }
 
+/** The mean and population standard deviation (divisor n) of a list of values. */
 export function meanStd(values: number[]): MeanStd {
   const mean = values.reduce((s, v) => s + v, 0) / values.length;
   const std = Math.sqrt(values.reduce((s, v) => s + (v - mean) ** 2, 0) / values.length);

@@ -13,6 +13,10 @@ export interface ModeCoverage {
   counts: number[];
 }
 
+/**
+ * Scores 2-D samples (flat x, y pairs) against a mixture's mode centres and σ by PacGAN's protocol (see
+ * `ModeCoverage`); `threshold` is the distance, in σ, within which a sample counts as high quality.
+ */
 export function modeCoverage(points: ArrayLike<number>, centres: [number, number][], sigma: number, threshold = 3): ModeCoverage {
   const n = points.length / 2;
   const counts = new Array<number>(centres.length).fill(0);

@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 
+/** What `precisionRecall` returns: both fractions and the k of the k-NN manifolds they were measured with. */
 export interface PrecisionRecall {
   /** Fraction of fake samples inside the real manifold: quality. */
   precision: number;

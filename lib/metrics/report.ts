@@ -11,6 +11,7 @@ export interface ClassAccuracy {
   perClass: number[];
 }
 
+/** Overall and per-class fraction of samples whose predicted class is the one asked for (NaN for unasked classes). */
 export function classAccuracy(predicted: Int32Array, asked: Int32Array, classes: number): ClassAccuracy {
   const right = new Array<number>(classes).fill(0);
   const total = new Array<number>(classes).fill(0);
@@ -49,6 +50,7 @@ export interface Reference {
   radii: Float32Array;
 }
 
+/** Embeds the reference images once and computes their statistics and k-NN radii, for reuse by `evaluateImages`. */
 export function prepareReference(images: tf.Tensor4D, name: string, extractor: FeatureExtractor, o: { k?: number } = {}): Reference {
   const embedded = extractor.embed(images);
   const n = images.shape[0];
@@ -61,6 +63,7 @@ export function prepareReference(images: tf.Tensor4D, name: string, extractor: F
   }
 }
 
+/** Configures `evaluateImages`: the real and fake images, the feature extractor and the metrics' parameters. */
 export interface EvaluateImagesInput {
   /** Reference images (NHWC, [-1, 1]), or a reference prepared once for many evaluations. */
   real: tf.Tensor4D | Reference;

@@ -6,8 +6,10 @@ import { Module, SeedStream } from '../nn/module';
 import { DBlock, GBlock } from '../nn/resBlocks';
 import { SelfAttention } from '../nn/selfAttention';
 
+/** The image sides BigGAN has architectures for. */
 export type BigGanResolution = 32 | 64 | 128;
 
+/** Configures a BigGAN generator and discriminator pair: resolution, widths, latent and class conditioning. */
 export interface BigGanConfig {
   resolution: BigGanResolution;
   /** Channel width multiplier (BigGAN-PyTorch's G_ch / D_ch). */

@@ -4,6 +4,7 @@ import { Embedding } from '../nn/embedding';
 import { BatchNorm, Conv2d, ConvTranspose2d, Linear, type SpectralNormOption } from '../nn/layers';
 import { Module, SeedStream } from '../nn/module';
 
+/** Configures a DCGAN generator and discriminator pair: sizes, widths and how each player sees the class. */
 export interface DcganConfig {
   /** Latent size. */
   zDim?: number;
@@ -25,7 +26,7 @@ export interface DcganConfig {
    * the logit (Miyato & Koyama, 2018).
    */
   dConditioning?: 'concat' | 'projection';
-  /** Spectral norm on D's layers (SNGAN's standard CNN). */
+  /** Spectral norm on every layer of D (SNGAN's recipe applied to this DCGAN discriminator). */
   spectralNorm?: SpectralNormOption;
   seed?: number;
 }
@@ -103,9 +104,10 @@ export class DcganGenerator extends Module {
 }
 
 /**
- * DCGAN discriminator without batch norm (the "standard CNN" of the SNGAN paper's experiments): [conv 4×4
- * stride 2, leaky ReLU 0.2] per halving down to 4×4, a 3×3 conv, then a linear logit. With the defaults it has
- * 0.96M parameters.
+ * DCGAN discriminator without batch norm: [conv 4×4 stride 2, leaky ReLU 0.2] per halving down to 4×4, a 3×3
+ * conv, then a linear logit. With the defaults it has 0.96M parameters. Not the SNGAN paper's "standard CNN"
+ * (which interleaves 3×3 stride-1 convs with the 4×4 stride-2 ones, 64 to 512 channels, leaky ReLU 0.1): a
+ * narrower DCGAN-style D that trains in CPU minutes, with or without spectral norm.
  */
 export class DcganDiscriminator extends Module {
   readonly cfg: Required<DcganConfig>;

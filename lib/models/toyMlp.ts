@@ -2,6 +2,7 @@ import * as tf from '@tensorflow/tfjs';
 import { Linear } from '../nn/layers';
 import { Module, SeedStream } from '../nn/module';
 
+/** Configures both toy MLP players: latent size, hidden layers and the data dimension. */
 export interface ToyMlpConfig {
   zDim?: number;
   /** Width of each hidden layer. */

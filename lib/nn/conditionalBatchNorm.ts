@@ -2,6 +2,7 @@ import * as tf from '@tensorflow/tfjs';
 import { BatchNorm, Linear, type SpectralNormOption } from './layers';
 import { Module, SeedStream } from './module';
 
+/** Configures `ConditionalBatchNorm`: its channels, the condition's size and the normalisation's parameters. */
 export interface ConditionalBatchNormConfig {
   channels: number;
   /** Size of the conditioning vector: a class embedding, or BigGAN's [shared embedding, z chunk]. */

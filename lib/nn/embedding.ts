@@ -2,6 +2,7 @@ import * as tf from '@tensorflow/tfjs';
 import { Module, SeedStream } from './module';
 import { SpectralNorm, type SpectralNormConfig } from './spectralNorm';
 
+/** Configures `Embedding`: the table's size, optional spectral norm and initialisation seed. */
 export interface EmbeddingConfig {
   classes: number;
   dim: number;

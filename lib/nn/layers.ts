@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { Module, SeedStream } from './module';
 import { SpectralNorm, type SpectralNormConfig } from './spectralNorm';
-import { gaussian, rng } from '../sample/random';
+import { gaussian, rng } from '../../datasets/random';
 
 /**
  * How weights start: DCGAN's N(0, 0.02) is the default; `he` and `xavier` scale by fan-in/fan-out; `orthogonal`
@@ -9,6 +9,7 @@ import { gaussian, rng } from '../sample/random';
  */
 export type WeightInit = { kind: 'normal'; std: number } | { kind: 'xavier' } | { kind: 'he' } | { kind: 'orthogonal'; gain?: number };
 
+/** A weight tensor of `shape` drawn by `init`, given the layer's fan-in and fan-out, reproducibly from `seed`. */
 export function initWeight(shape: number[], fanIn: number, fanOut: number, init: WeightInit, seed: number): tf.Tensor {
   if (init.kind === 'orthogonal') return orthogonal(shape, init.gain ?? 1, seed);
   const std =
@@ -56,6 +57,7 @@ function makeSpectralNorm(option: SpectralNormOption, out: number, seed: number)
   return new SpectralNorm(out, { seed, ...(typeof option === 'object' ? option : {}) });
 }
 
+/** Configures `Linear`: its sizes, bias, weight initialisation, spectral norm and seed. */
 export interface LinearConfig {
   inFeatures: number;
   outFeatures: number;
@@ -89,6 +91,7 @@ export class Linear extends Module {
   }
 }
 
+/** Configures `Conv2d` and `ConvTranspose2d`: channels, kernel, stride, padding, bias, init and spectral norm. */
 export interface ConvConfig {
   inChannels: number;
   outChannels: number;
@@ -160,6 +163,7 @@ export class ConvTranspose2d extends ConvLayer {
   }
 }
 
+/** Configures `BatchNorm`: its channels, the running estimates' momentum, ε and whether it learns an affine map. */
 export interface BatchNormConfig {
   channels: number;
   momentum?: number;

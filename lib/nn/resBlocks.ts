@@ -10,9 +10,12 @@ export interface ConvLike extends Module {
 export interface NormLike extends Module {
   apply(x: tf.Tensor4D, cond: tf.Tensor2D): tf.Tensor4D;
 }
+/** Makes a block's conv layers from their shapes, so a model picks the kind (plain, spectral-normalised). */
 export type ConvFactory = (cfg: ConvConfig) => ConvLike;
+/** Makes a block's normalisation for a channel count, so a model picks plain or conditional batch norm. */
 export type NormFactory = (channels: number) => NormLike;
 
+/** Configures `GBlock`: its channels, the layer factories and whether it upsamples. */
 export interface GBlockConfig {
   inChannels: number;
   outChannels: number;
@@ -55,6 +58,7 @@ export class GBlock extends Module {
   }
 }
 
+/** Configures `DBlock`: its channels, the conv factory, and whether it downsamples and pre-activates. */
 export interface DBlockConfig {
   inChannels: number;
   outChannels: number;

@@ -2,6 +2,7 @@ import * as tf from '@tensorflow/tfjs';
 import { Conv2d, type SpectralNormOption } from './layers';
 import { Module, SeedStream } from './module';
 
+/** Configures `SelfAttention`: its channels, spectral norm on its convs, and whether it keeps the attention map. */
 export interface SelfAttentionConfig {
   channels: number;
   spectralNorm?: SpectralNormOption;

@@ -2,6 +2,7 @@ import * as tf from '@tensorflow/tfjs';
 import { Module } from './module';
 import { stopGradient } from './stopGradient';
 
+/** Configures `SpectralNorm`: power iterations per step, the ε guarding u and v's normalisation, and u's seed. */
 export interface SpectralNormConfig {
   /** Power iterations per training step (default 1, as in SNGAN and BigGAN). */
   iterations?: number;

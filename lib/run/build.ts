@@ -1,9 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { LOSSES } from '../losses';
-import { generatorFor, type SampleGenerator } from '../export/generatorSpec';
-import { BigGanDiscriminator, type BigGanConfig } from '../models/biggan';
-import { DcganDiscriminator, type DcganConfig } from '../models/dcgan';
-import { ToyMlpDiscriminator, type ToyMlpConfig } from '../models/toyMlp';
+import { discriminatorFor, generatorFor, type Generator } from '../models/registry';
 import { Adam } from '../train/adam';
 import { Trainer, type DiscriminatorLike, type BatchSource } from '../train/trainer';
 import { batchSource } from '../../datasets/batches';
@@ -17,18 +14,27 @@ import type { RunConfig } from './config';
 const TOYS: Record<string, () => ToyMixture> = { ring8, grid25 };
 
 /** A run's training data: points of a toy mixture, or labelled images. */
-export type RunData = { kind: 'toy'; mixture: ToyMixture } | { kind: 'images'; name: string; train: LabelledImages };
+export type RunData =
+  | { kind: 'toy'; mixture: ToyMixture }
+  | {
+      kind: 'images';
+      name: string;
+      /** The images loaded (the split asked for; an image folder has only one, its training images). */
+      train: LabelledImages;
+      /** Which images these are, in words, for reports: "test split", or "training folder" for an image folder. */
+      split: string;
+    };
 
 /** Loads the data a config names (`split` 'test' for evaluation references). */
 export async function loadRunData(cfg: RunConfig, split: 'train' | 'test' = 'train'): Promise<RunData> {
   const limit = cfg.dataLimit || undefined;
   if (cfg.data in TOYS) return { kind: 'toy', mixture: TOYS[cfg.data]() };
-  if (cfg.data === 'fashion-mnist' || cfg.data === 'mnist') return { kind: 'images', name: cfg.data, train: await loadMnist({ name: cfg.data, split, pad32: true, limit: split === 'train' ? limit : undefined }) };
-  if (cfg.data === 'cifar10') return { kind: 'images', name: 'cifar10', train: await loadCifar10({ split, limit: split === 'train' ? limit : undefined }) };
+  if (cfg.data === 'fashion-mnist' || cfg.data === 'mnist') return { kind: 'images', name: cfg.data, split: `${split} split`, train: await loadMnist({ name: cfg.data, split, pad32: true, limit: split === 'train' ? limit : undefined }) };
+  if (cfg.data === 'cifar10') return { kind: 'images', name: 'cifar10', split: `${split} split`, train: await loadCifar10({ split, limit: split === 'train' ? limit : undefined }) };
   if (cfg.data.startsWith('folder:')) {
     const root = cfg.data.slice('folder:'.length);
     const resolution = Number(cfg.arch.resolution ?? 64);
-    return { kind: 'images', name: root, train: await loadImageFolder({ root, resolution, channels: 3 }) };
+    return { kind: 'images', name: root, split: 'training folder (an image folder has no test split)', train: await loadImageFolder({ root, resolution, channels: 3 }) };
   }
   throw new Error(`unknown data '${cfg.data}': use ring8, grid25, fashion-mnist, mnist, cifar10 or folder:<path>`);
 }
@@ -43,12 +49,12 @@ export function completeArch(cfg: RunConfig, data: RunData): RunConfig {
 }
 
 /** G and D (and G's EMA copy when the config has one) for a completed config. */
-export function buildModels(cfg: RunConfig): { g: SampleGenerator; d: DiscriminatorLike; gEma?: SampleGenerator } {
+export function buildModels(cfg: RunConfig): { g: Generator; d: DiscriminatorLike; gEma?: Generator } {
   const seed = cfg.seed + 1;
   const arch = cfg.arch;
   const makeG = () => generatorFor(cfg.model, { ...arch, seed }, { forTraining: true });
-  const d = cfg.model === 'toy' ? new ToyMlpDiscriminator({ ...(arch as ToyMlpConfig), seed }) : cfg.model === 'dcgan' ? new DcganDiscriminator({ ...(arch as DcganConfig), seed }) : new BigGanDiscriminator({ ...(arch as unknown as BigGanConfig), seed });
-  return { g: makeG(), d: d as DiscriminatorLike, gEma: cfg.emaDecay > 0 ? makeG() : undefined };
+  const d = discriminatorFor(cfg.model, { ...arch, seed });
+  return { g: makeG(), d, gEma: cfg.emaDecay > 0 ? makeG() : undefined };
 }
 
 /** Real batches as a function of their position (what the Trainer's resumable loop wants). */
@@ -62,7 +68,7 @@ export function runBatches(cfg: RunConfig, data: RunData): BatchSource {
 }
 
 /** The whole training setup of a completed config. */
-export function buildTrainer(cfg: RunConfig, data: RunData): { trainer: Trainer; g: SampleGenerator; d: DiscriminatorLike; gEma?: SampleGenerator } {
+export function buildTrainer(cfg: RunConfig, data: RunData): { trainer: Trainer; g: Generator; d: DiscriminatorLike; gEma?: Generator } {
   const { g, d, gEma } = buildModels(cfg);
   const zDim = g.cfg.zDim;
   const trainer = new Trainer({

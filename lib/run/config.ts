@@ -45,6 +45,7 @@ export interface RunConfig {
   logEvery: number;
 }
 
+/** The defaults every preset and config file starts from: a non-saturating DCGAN on Fashion-MNIST. */
 export const BASE: RunConfig = {
   preset: 'base',
   model: 'dcgan',
@@ -83,8 +84,10 @@ export const PRESETS: Record<string, Partial<RunConfig>> = {
   'toy-grid-r1': { ...toy, data: 'grid25', r1: 0.1 },
   // Radford et al.: Adam 2e-4, β₁ 0.5, batch norm in G.
   dcgan: { model: 'dcgan', arch: { ch: 32 } },
-  // Arjovsky et al.: clipping at 0.01, 5 critic steps, small learning rate.
-  wgan: { model: 'dcgan', arch: { ch: 32 }, loss: 'wasserstein', weightClip: 0.01, dSteps: 5, gLr: 5e-5, dLr: 5e-5, beta1: 0.5, beta2: 0.999 },
+  // Arjovsky et al.: clipping at 0.01, 5 critic steps, RMSProp at 5e-5 (they found momentum unstable with clipping).
+  // This library's optimiser is Adam; with β₁ = 0 and β₂ = 0.99 it is RMSProp (PyTorch's default decay 0.99) plus
+  // bias correction of the second moment.
+  wgan: { model: 'dcgan', arch: { ch: 32 }, loss: 'wasserstein', weightClip: 0.01, dSteps: 5, gLr: 5e-5, dLr: 5e-5, beta1: 0, beta2: 0.99 },
   // Gulrajani et al.: λ = 10, 5 critic steps, Adam 1e-4, β = (0, 0.9).
   'wgan-gp': { model: 'dcgan', arch: { ch: 32 }, loss: 'wasserstein', gradientPenalty: 10, dSteps: 5, gLr: 1e-4, dLr: 1e-4, beta1: 0, beta2: 0.9 },
   // Miyato et al.: spectral norm in D, hinge loss, Adam 2e-4 β = (0.5, 0.999), n_dis 1 at this size (their setting C).

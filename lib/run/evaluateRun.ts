@@ -6,6 +6,7 @@ import { generateImages } from '../sample/generate';
 import { loadRunData } from './build';
 import { loadGenerator } from './loadGenerator';
 
+/** Configures `evaluateRun`: how many samples, from which generator, with what truncation and feature model. */
 export interface EvaluateRunOptions {
   /** Samples to generate (default: 2,500 for toy data, as PacGAN; 10,000 for images, the test split's size). */
   n?: number;
@@ -17,6 +18,7 @@ export interface EvaluateRunOptions {
   seed?: number;
 }
 
+/** What `evaluateRun` measured and on what: mode coverage for toy data, the image metrics for images. */
 export interface RunEvaluation {
   run: string;
   preset: string;
@@ -47,7 +49,7 @@ export async function evaluateRun(dir: string, o: EvaluateRunOptions = {}): Prom
   const n = o.n ?? data.train.images.shape[0];
   const fake = generateImages(gen, { n, classes, truncation: o.truncation, seed: o.seed ?? 99 });
   try {
-    const images = evaluateImages({ real: data.train.images, reference: `${data.name} test split (${data.train.images.shape[0]} images)`, fake: fake.images, fakeLabels: fake.labels, extractor });
+    const images = evaluateImages({ real: data.train.images, reference: `${data.name} ${data.split} (${data.train.images.shape[0]} images)`, fake: fake.images, fakeLabels: fake.labels, extractor });
     return { ...base, images };
   } finally {
     fake.images.dispose();

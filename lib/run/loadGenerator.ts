@@ -1,11 +1,12 @@
 import * as tf from '@tensorflow/tfjs';
-import { generatorFor, type SampleGenerator } from '../export/generatorSpec';
+import { generatorFor, type Generator } from '../models/registry';
 import { loadCheckpoint } from '../train/checkpoint';
 import type { RunConfig } from './config';
 import { RunFolder } from './runFolder';
 
+/** A generator restored from a run folder, with the run's config and the step its checkpoint was taken at. */
 export interface LoadedGenerator {
-  g: SampleGenerator;
+  g: Generator;
   cfg: RunConfig;
   step: number;
   /** Which weights: the EMA copy (when the run kept one and it was asked for) or the raw generator. */

@@ -1,7 +1,8 @@
 import * as tf from '@tensorflow/tfjs';
-import { rng } from './random';
+import { rng } from '../../datasets/random';
 import { truncatedLatents } from './truncation';
 
+/** Configures `generateImages`: how many samples, of which classes, with what truncation, batch size and seed. */
 export interface GenerateOptions {
   n: number;
   /** Classes of a conditional generator; labels are spread evenly over them (0: unconditional). */

@@ -1,4 +1,4 @@
 export { truncatedLatents, interpolate } from './truncation';
-export { rng, gaussian } from './random';
+export { rng, gaussian } from '../../datasets/random';
 export { sampleSheet } from './sheet';
 export { generateImages, type GenerateOptions } from './generate';

@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
-import { gaussian, rng } from './random';
+import { gaussian, rng } from '../../datasets/random';
 
 /**
  * The truncation trick (BigGAN): latents from N(0, I) with every entry beyond ±threshold redrawn until it falls

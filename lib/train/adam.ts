@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { ADAM_UPDATE, type AdamUpdateAttrs } from '../kernels/wasm/adamUpdate';
 
+/** Configures `Adam`: its learning rate, the moments' decay rates and ε. */
 export interface AdamConfig {
   /** Step size (default 2e-4, the DCGAN/BigGAN G rate). */
   lr?: number;

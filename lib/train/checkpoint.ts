@@ -15,6 +15,7 @@ export interface CheckpointManifest {
   tensors: { name: string; shape: number[]; dtype: 'float32' | 'int32'; offset: number; length: number }[];
 }
 
+/** Writes named float32/int32 tensors, the step and JSON state to the checkpoint folder `dir`, replacing it whole. */
 export function saveCheckpoint(dir: string, step: number, tensors: Map<string, tf.Tensor>, state: Record<string, unknown> = {}): void {
   const parts: Buffer[] = [];
   const entries: CheckpointManifest['tensors'] = [];
@@ -40,6 +41,7 @@ export function saveCheckpoint(dir: string, step: number, tensors: Map<string, t
   fs.rmSync(old, { recursive: true, force: true });
 }
 
+/** Reads a checkpoint folder written by `saveCheckpoint`: its manifest and new tensors the caller disposes. */
 export function loadCheckpoint(dir: string): { manifest: CheckpointManifest; tensors: Map<string, tf.Tensor> } {
   const file = path.join(dir, 'checkpoint.json');
   if (!fs.existsSync(file)) throw new Error(`no checkpoint at ${dir} (checkpoint.json missing); pass the folder a training run wrote its checkpoint to`);

@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import type { Module } from '../nn/module';
 
+/** Configures `Ema`: the average's decay and the step at which averaging starts. */
 export interface EmaConfig {
   /** Weight of the old average per update (BigGAN: 0.9999). */
   decay?: number;

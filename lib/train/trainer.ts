@@ -1,26 +1,23 @@
+import type { Discriminator, GeneratorLike } from '../models/registry';
 import * as tf from '@tensorflow/tfjs';
 import { hingeLoss, type GanLoss } from '../losses';
 import type { Module } from '../nn/module';
 import { gradientPenalty, r1Penalty } from '../regularizers/gradientPenalty';
 import { orthogonalRegularization } from '../regularizers/orthogonal';
 import { clipWeights } from '../regularizers/weightClipping';
-import { rng } from '../sample/random';
+import { rng } from '../../datasets/random';
 import { Adam } from './adam';
 import { loadCheckpoint, saveCheckpoint } from './checkpoint';
 import { Ema, type EmaConfig } from './ema';
 
-export interface GeneratorLike extends Module {
-  apply(z: tf.Tensor2D, y?: tf.Tensor1D): tf.Tensor;
-  /** The weights orthogonal regularisation applies to; default: every parameter of rank ≥ 2. */
-  orthoWeights?(): tf.Variable[];
-}
-export interface DiscriminatorLike extends Module {
-  apply(x: tf.Tensor, y?: tf.Tensor1D): tf.Tensor1D;
-}
+export type { GeneratorLike } from '../models/registry';
+/** What training needs of a discriminator (every discriminator of the kit). */
+export type DiscriminatorLike = Discriminator;
 
 /** A real batch for (step, D step, micro-batch): a function of its position, so a resumed run sees the same data. */
 export type BatchSource = (step: number, dStep: number, micro: number) => { x: tf.Tensor; y?: tf.Tensor1D };
 
+/** Configures `Trainer`: the models, the data, the objective, the optimizers and the regularisers. */
 export interface TrainerConfig {
   g: GeneratorLike;
   d: DiscriminatorLike;
@@ -51,6 +48,7 @@ export interface TrainerConfig {
   seed?: number;
 }
 
+/** What one training step reports: its losses, regulariser values and wall-clock milliseconds. */
 export interface StepStats {
   step: number;
   dLoss: number;
@@ -64,6 +62,7 @@ export interface StepStats {
 /** Called after every step of `Trainer.run` (live plots, progress bars, metrics, early stopping by throwing). */
 export type StepCallback = (stats: StepStats, trainer: Trainer) => void;
 
+/** Configures `Trainer.run`: the step to stop at, where and how often to checkpoint, and the step callbacks. */
 export interface RunOptions {
   /** Train until `trainer.step` reaches this. */
   until: number;
@@ -74,6 +73,7 @@ export interface RunOptions {
   callbacks?: StepCallback[];
 }
 
+/** Thrown when a step's loss or gradient is NaN or infinite; no update is applied, and it names the last checkpoint. */
 export class NonFiniteLossError extends Error {
   constructor(
     readonly step: number,

@@ -8,12 +8,14 @@ export interface Figure {
   layout?: Record<string, unknown>;
 }
 
+/** One named line of a `lineChart`; without `x`, the values are plotted against their index. */
 export interface Series {
   name: string;
   x?: ArrayLike<number>;
   y: ArrayLike<number>;
 }
 
+/** Configures a chart's layout: title, axis titles, size in pixels and a logarithmic y axis. */
 export interface ChartOptions {
   title?: string;
   xTitle?: string;
@@ -45,6 +47,7 @@ export function lineChart(series: Series[], o: ChartOptions = {}): Figure {
   };
 }
 
+/** One named set of points of a `scatter2d`, with its marker size and opacity. */
 export interface PointSet {
   name: string;
   x: ArrayLike<number>;

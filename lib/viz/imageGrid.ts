@@ -3,6 +3,7 @@ import * as path from 'node:path';
 import { createCanvas } from '@napi-rs/canvas';
 import * as tf from '@tensorflow/tfjs';
 
+/** Configures an image grid's layout: columns, padding, pixel scale and the images' value range. */
 export interface GridOptions {
   /** Images per row (default: the square root of the count, rounded up). */
   cols?: number;
@@ -54,6 +55,7 @@ export function imageGridPng(images: tf.Tensor4D, o: GridOptions = {}): Buffer {
   return canvas.toBuffer('image/png');
 }
 
+/** Writes `imageGridPng`'s grid to a PNG file, creating its folder if needed. */
 export function writeImageGrid(file: string, images: tf.Tensor4D, o: GridOptions = {}): void {
   fs.mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
   fs.writeFileSync(file, imageGridPng(images, o));

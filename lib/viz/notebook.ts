@@ -38,6 +38,7 @@ export function figureBundle(fig: Figure): Record<string, unknown> {
   };
 }
 
+/** The MIME bundle of a PNG image: the image itself, and a text line naming it for plain-text outputs. */
 export function pngBundle(png: Buffer, alt = 'image'): Record<string, unknown> {
   return { 'image/png': png.toString('base64'), 'text/plain': `<${alt}: PNG, ${png.length} bytes>` };
 }

@@ -25,6 +25,7 @@ export function scatterPng(points: ArrayLike<number>, o: { centres?: [number, nu
   return canvas.toBuffer('image/png');
 }
 
+/** Writes `scatterPng`'s image to a PNG file, creating its folder if needed. */
 export function writeScatterPng(file: string, points: ArrayLike<number>, o: Parameters<typeof scatterPng>[1] = {}): void {
   fs.mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
   fs.writeFileSync(file, scatterPng(points, o));

@@ -4,7 +4,8 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-webgpu';
-import { generatorFromSpec, type GeneratorSpec, type SampleGenerator } from '../export/generatorSpec';
+import { generatorFromSpec, type GeneratorSpec } from '../export/generatorSpec';
+import type { Generator } from '../models/registry';
 import { truncatedLatents } from '../sample/truncation';
 
 const COUNT = 8;
@@ -41,7 +42,7 @@ async function main(): Promise<void> {
   const backend = await pickBackend();
   const spec = (await (await fetch('model/generator.json')).json()) as GeneratorSpec;
   const weights = await (await fetch(`model/${spec.weightsManifest[0].paths[0]}`)).arrayBuffer();
-  const g: SampleGenerator = generatorFromSpec(spec, weights);
+  const g: Generator = generatorFromSpec(spec, weights);
   status.textContent = `${spec.source.preset}, step ${spec.source.step} (${spec.source.which} weights) on ${backend}`;
   document.body.dataset.backend = backend;
 

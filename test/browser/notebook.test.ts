@@ -6,7 +6,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { chromium } from 'playwright-core';
 import { freePort } from './freePort';
-import { EXECUTED, runNotebook } from '../../lib/cli/notebooks';
+import { EXECUTED, runNotebook } from '../../tools/notebooks';
 import { findJupyter, jupyterEnv, ROOT } from '../../lib/cli/jupyter';
 
 /**

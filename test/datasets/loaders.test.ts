@@ -151,8 +151,14 @@ test('batches: seeded shuffles, labels aligned with images, drop-last, epochs, a
   assert.deepEqual(first && Array.from(first.x.dataSync()), seen[0], 'the same seed gives the same order');
   gen.return(undefined);
   assert.equal(tf.memory().numTensors, live, 'closing an iterator frees its batches');
+  const sizes: number[] = [];
   for (const b of batches({ images }, { batchSize: 3, dropLast: false, shuffle: false })) {
+    sizes.push(b.x.shape[0]);
     if (b.index === 3) assert.deepEqual(Array.from(b.x.dataSync()), [9], 'the last, short batch');
+  }
+  assert.deepEqual(sizes, [3, 3, 3, 1], 'without drop-last, 10 examples make three batches of 3 and one of 1');
+  assert.equal(tf.memory().numTensors, live, 'a loop run to its end frees its batches');
+  for (const b of batches({ images }, { batchSize: 3, dropLast: false, shuffle: false })) {
     if (b.index === 1) break;
   }
   assert.equal(tf.memory().numTensors, live, 'a loop left with break frees its batches');

@@ -7,7 +7,7 @@ import { tf, initBackend, Linear, DcganGenerator } from '../../lib';
 import { magnitudePrune } from '../../lib/compress/prune';
 import { distillGenerator } from '../../lib/compress/distill';
 import { quantizeUint8 } from '../../lib/export/exportGenerator';
-import type { SampleGenerator } from '../../lib/export/generatorSpec';
+
 import { kitClassifier } from '../metrics/kitClassifier';
 import { ROOT, tinyConditionalRun } from './tinyRun';
 
@@ -26,7 +26,7 @@ test('magnitude pruning zeroes the smallest weights of each matrix and leaves bi
   assert.ok(layer.bias!.dataSync().every((b) => b === 0.5));
 });
 
-test('int8 quantisation keeps zeros exact and errs by at most half a level', () => {
+test('uint8 quantisation keeps zeros exact and errs by at most half a level', () => {
   const v = Float32Array.from({ length: 999 }, (_, i) => (i % 3 === 0 ? 0 : Math.sin(i) * 0.37));
   const { q, min, scale } = quantizeUint8(v);
   const decoded = tf.io.decodeWeights(q.buffer as ArrayBuffer, [{ name: 'w', shape: [999], dtype: 'float32', quantization: { dtype: 'uint8', min, scale } }]).w;
@@ -40,8 +40,8 @@ test('int8 quantisation keeps zeros exact and errs by at most half a level', () 
 
 test('distillation brings a half-width student toward the teacher', async () => {
   await initBackend({ backend: 'wasm' });
-  const teacher = new DcganGenerator({ ch: 4, channels: 1, classes: 10, seed: 1 }) as unknown as SampleGenerator;
-  const student = new DcganGenerator({ ch: 2, channels: 1, classes: 10, seed: 2 }) as unknown as SampleGenerator;
+  const teacher = new DcganGenerator({ ch: 4, channels: 1, classes: 10, seed: 1 });
+  const student = new DcganGenerator({ ch: 2, channels: 1, classes: 10, seed: 2 });
   const losses: number[] = [];
   distillGenerator(teacher, student, { steps: 60, batchSize: 16, classes: 10, onStep: (_, l) => losses.push(l) });
   const first = losses.slice(0, 5).reduce((a, b) => a + b) / 5;
@@ -56,12 +56,12 @@ test('npm run compress writes the size/quality table of the five variants', { ti
   const r = spawnSync(process.execPath, [path.join(ROOT, 'build', 'lib', 'cli', 'compress.js'), '--checkpoint', run, '--n', '200', '--distill-steps', '20'], { cwd: ROOT, encoding: 'utf8', env: { ...process.env, GAN_BACKEND: 'wasm' } });
   assert.equal(r.status, 0, r.stderr);
   const { variants } = JSON.parse(fs.readFileSync(path.join(run, 'compression', 'compression.json'), 'utf8'));
-  assert.deepEqual(variants.map((v: { name: string }) => v.name), ['original (float32)', 'int8 weights', 'pruned 50% (float32)', 'pruned 50% + int8', 'distilled, ch 4 → 2']);
+  assert.deepEqual(variants.map((v: { name: string }) => v.name), ['original (float32)', 'uint8 weights (affine)', 'pruned 50% (float32)', 'pruned 50% + uint8', 'distilled, ch 4 → 2']);
   const [orig, int8, pruned, both, student] = variants;
   assert.equal(int8.bytes, orig.bytes / 4);
-  assert.ok(pruned.nonZero < 0.6 * orig.nonZero && both.nonZero === pruned.nonZero, 'pruned zeros survive int8');
+  assert.ok(pruned.nonZero < 0.6 * orig.nonZero && both.nonZero === pruned.nonZero, 'pruned zeros survive uint8');
   assert.ok(both.gzipBytes < int8.gzipBytes && pruned.gzipBytes < orig.gzipBytes);
   assert.ok(student.parameters < 0.6 * orig.parameters);
   for (const v of variants) assert.ok(Number.isFinite(v.report.fid) && v.report.nFake === 200);
-  assert.match(fs.readFileSync(path.join(run, 'compression', 'compression.md'), 'utf8'), /\| int8 weights \| .* \(0\.25×\)/);
+  assert.match(fs.readFileSync(path.join(run, 'compression', 'compression.md'), 'utf8'), /\| uint8 weights \(affine\) \| .* \(0\.25×\)/);
 });

@@ -78,6 +78,60 @@ test('BigGAN-PyTorch names and layouts: block nesting, stored statistics, NCHW c
   tf.dispose([z, theirs, ours, x]);
 });
 
+test('import reads a state dict laid out by PyTorch (built here by index, not by the exporter) into our layouts', async () => {
+  await initBackend({ backend: 'wasm' });
+  const g = new BigGanGenerator(ARCH);
+  const own = [...g.stateDict()];
+  // Every tensor in PyTorch's layout, each element the code 1000·(tensor number) + (its flat PyTorch index).
+  const ptShape = (name: string, shape: number[]): number[] => {
+    if (/\.sv0$/.test(name)) return [1];
+    if (/\.u0$/.test(name)) return [1, shape[0]];
+    if (shape.length === 4) return [shape[3], shape[2], shape[0], shape[1]];
+    if (shape.length === 2 && !/^(shared|embed)\.weight$/.test(name)) return [shape[1], shape[0]];
+    return shape;
+  };
+  const state = new Map(
+    own.map(([name, t], j) => {
+      const shape = ptShape(name, t.shape);
+      const data = Float32Array.from({ length: t.size }, (_, k) => 1000 * j + k);
+      return [toPytorchName(name), { shape, data }];
+    }),
+  );
+  assert.ok(state.has('blocks.0.0.conv1.weight') && state.has('blocks.1.1.gamma') && state.has('output_layer.0.stored_mean'));
+  loadPytorchState(g, 'G', state, 'hand-built state');
+  const loaded = g.stateDict();
+  // G.linear's output o = (h·4 + w)·C + c is PyTorch's row c·16 + h·4 + w.
+  const C = 16;
+  const ptRow = (o: number) => (o % C) * 16 + Math.floor(o / C);
+  let checked = 0;
+  own.forEach(([name, t], j) => {
+    const v = loaded.get(name)!.dataSync();
+    const s = t.shape;
+    const linear = /^linear\./.test(name);
+    for (let e = 0; e < v.length; e++) {
+      let k = e;
+      if (s.length === 4) {
+        const [kh, kw, ci, co] = s;
+        const o = e % co;
+        const i = Math.floor(e / co) % ci;
+        const x = Math.floor(e / (co * ci)) % kw;
+        const y = Math.floor(e / (co * ci * kw));
+        k = ((o * ci + i) * kh + y) * kw + x;
+      } else if (s.length === 2 && !/^(shared|embed)\.weight$/.test(name)) {
+        const [rows, cols] = s;
+        const a = Math.floor(e / cols);
+        const b = e % cols;
+        k = (linear ? ptRow(b) : b) * rows + a;
+      } else if (linear && /(bias|u0)$/.test(name)) {
+        k = ptRow(e);
+      }
+      assert.equal(v[e], 1000 * j + k, `${name}[${e}]`);
+      checked++;
+    }
+  });
+  assert.ok(checked > 10_000, `${checked} values checked`);
+});
+
 test('npm run pytorch: import makes a run that samples exactly like the source model; export writes the same state back', async () => {
   await initBackend({ backend: 'wasm' });
   const dir = tmp();

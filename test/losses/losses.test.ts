@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { tf, LOSSES, clipWeights, gradientPenalty, r1Penalty, orthogonalRegularization, modeSeekingLoss } from '../../lib';
+import { tf, LOSSES, clipWeights, gradientPenalty, r1Penalty, orthogonalRegularization, modeSeekingLoss, Module, ToyMlpGenerator, Trainer } from '../../lib';
 import { gradientError, on, seeded } from '../helpers';
 
 // Scores away from the hinge's kinks at ±1 and from 0, so every loss is smooth where it is probed.
@@ -66,10 +66,75 @@ test('gradient penalty and R1 match their closed forms for a linear critic, valu
   tf.dispose([real, fake]);
 });
 
+test('gradient penalty draws one α per sample and measures each interpolate; R1 each real sample (quadratic critic)', async () => {
+  await on('cpu', () => undefined);
+  // D(x) = (c/2)‖x‖² has ∇ₓD = c·x, so the penalties depend on the points themselves: a penalty taken at the wrong
+  // point (one α for the batch, real instead of the interpolate, a batch-wide norm) gives another value.
+  const c = 0.7;
+  const critic = (x: tf.Tensor) => tf.mul(c / 2, tf.sum(tf.square(x), 1));
+  const realV = seeded(4 * 3, 21);
+  const fakeV = seeded(4 * 3, 22);
+  const real = tf.tensor2d(realV, [4, 3]);
+  const fake = tf.tensor2d(fakeV, [4, 3]);
+  const alpha = tf.randomUniform([4, 1], 0, 1, 'float32', 9).dataSync();
+  assert.ok(Math.max(...alpha) - Math.min(...alpha) > 0.1, 'the α of the samples differ');
+  let gp = 0;
+  let r1 = 0;
+  for (let i = 0; i < 4; i++) {
+    let mixed = 0;
+    let realSq = 0;
+    for (let j = 0; j < 3; j++) {
+      const m = alpha[i] * realV[i * 3 + j] + (1 - alpha[i]) * fakeV[i * 3 + j];
+      mixed += m * m;
+      realSq += realV[i * 3 + j] ** 2;
+    }
+    gp += (c * Math.sqrt(mixed) - 1) ** 2 / 4;
+    r1 += (c * c * realSq) / 4;
+  }
+  const gotGp = gradientPenalty(critic, real, fake, { lambda: 10, seed: 9 }).dataSync()[0];
+  const gotR1 = r1Penalty(critic, real, 10).dataSync()[0];
+  assert.ok(Math.abs(gotGp - 10 * gp) < 1e-4 * Math.max(1, 10 * gp), `GP ${gotGp} vs ${10 * gp}`);
+  assert.ok(Math.abs(gotR1 - 5 * r1) < 1e-5, `R1 ${gotR1} vs ${5 * r1}`);
+  tf.dispose([real, fake]);
+});
+
+test('the Trainer applies the gradient penalty and R1 it is configured with, at D’s weights before the update', async () => {
+  await on('cpu', () => undefined);
+  // A linear critic: ∇ₓD = w at every point, so the penalties are known exactly from w alone.
+  class LinearCritic extends Module {
+    readonly w = this.param('w', tf.tensor1d([0.6, -1.1]));
+    apply(x: tf.Tensor): tf.Tensor1D {
+      return tf.matMul(x as tf.Tensor2D, this.w.reshape([2, 1]) as tf.Tensor2D).reshape([-1]) as tf.Tensor1D;
+    }
+  }
+  for (const [option, expected] of [
+    ['gradientPenalty', (n: number) => 10 * (n - 1) ** 2],
+    ['r1', (n: number) => 5 * n * n],
+  ] as const) {
+    const d = new LinearCritic();
+    const g = new ToyMlpGenerator({ seed: 2 });
+    const norm = Math.hypot(...d.w.dataSync());
+    const t = new Trainer({ g, d, zDim: g.cfg.zDim, loss: LOSSES.wasserstein, batch: () => ({ x: tf.tensor2d(seeded(16, 3), [8, 2]) }), [option]: 10 });
+    const stats = t.trainStep();
+    assert.ok(Math.abs(stats.penalty - expected(norm)) < 1e-4, `${option}: ${stats.penalty} vs ${expected(norm)}`);
+    g.dispose();
+    d.dispose();
+    t.gOptimizer.dispose();
+    t.dOptimizer.dispose();
+  }
+});
+
 test('orthogonal regularisation is zero for orthogonal filters and its gradient matches finite differences', async () => {
   await on('cpu', () => undefined);
   const q = tf.tensor2d([[0, 1], [1, 0], [0, 0]]);
   assert.ok(orthogonalRegularization([q, tf.ones([5])]).dataSync()[0] < 1e-9, 'orthogonal columns, biases ignored');
+  // BigGAN's variant leaves the diagonal out: orthogonal filters of any norm cost nothing (‖WᵀW − I‖² would be 2·8²).
+  const scaled = tf.mul(3, q);
+  assert.ok(orthogonalRegularization([scaled], 1).dataSync()[0] < 1e-9, 'norms are free');
+  // W = [[1, 1], [0, 1]]: WᵀW = [[1, 1], [1, 2]], off-diagonal squares 1 + 1.
+  const skew = tf.tensor2d([[1, 1], [0, 1]]);
+  assert.ok(Math.abs(orthogonalRegularization([skew], 0.5).dataSync()[0] - 1) < 1e-6);
+  tf.dispose([scaled, skew]);
   const w0 = seeded(3 * 3 * 2 * 4, 5);
   const value = orthogonalRegularization([tf.tensor(w0, [3, 3, 2, 4])], 1).dataSync()[0];
   assert.ok(value > 0.1);

@@ -8,7 +8,7 @@ import { inceptionScore } from '../../lib/metrics/inceptionScore';
 import { precisionRecall } from '../../lib/metrics/precisionRecall';
 import { stackedMnistModes } from '../../lib/metrics/stackedMnist';
 import { generateImages } from '../../lib/sample/generate';
-import { gaussian, rng } from '../../lib/sample/random';
+import { gaussian, rng } from '../../datasets/random';
 
 function randomSymmetric(n: number, seed: number): Float64Array {
   const u = rng(seed);

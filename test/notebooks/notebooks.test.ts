@@ -1,9 +1,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
-import { describeFailure, listNotebooks, runNotebook } from '../../lib/cli/notebooks';
+import { describeFailure, listNotebooks, runNotebook } from '../../tools/notebooks';
 import { findJupyter, HOW_TO_GET_JUPYTER } from '../../lib/cli/jupyter';
-import { notebookChecks } from '../../lib/cli/showcase';
+import { notebookChecks } from '../../tools/showcase';
 
 /**
  * Every notebook runs top to bottom, headless, in quick mode, through Jupyter's own client and the tslab kernel.

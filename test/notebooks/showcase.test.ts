@@ -4,7 +4,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { findJupyter, HOW_TO_GET_JUPYTER } from '../../lib/cli/jupyter';
-import { notebookChecks, publishNotebook } from '../../lib/cli/showcase';
+import { notebookChecks, publishNotebook } from '../../tools/showcase';
 import { plotlyScriptTag } from '../../lib/viz/html';
 
 const skip = findJupyter() == null && process.env.CI !== 'true' ? `no Jupyter here. ${HOW_TO_GET_JUPYTER}` : false;

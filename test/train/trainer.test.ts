@@ -14,7 +14,9 @@ import {
   ToyMlpDiscriminator,
   ToyMlpGenerator,
   Trainer,
+  hingeLoss,
   type BigGanConfig,
+  type GanLoss,
 } from '../../lib';
 import { ring8 } from '../../datasets';
 import { on, seeded } from '../helpers';
@@ -123,9 +125,25 @@ test('a NaN in the data stops training with a clear error and no update applied'
 test('gradient accumulation draws one real micro-batch per part and reports their mean loss', async () => {
   await on('wasm', () => undefined);
   const calls: string[] = [];
+  const seenD: number[] = [];
+  const seenG: number[] = [];
+  const recording: GanLoss = {
+    name: 'hinge (recorded)',
+    d: (real, fake) => {
+      const l = hingeLoss.d(real, fake);
+      seenD.push(l.dataSync()[0]);
+      return l;
+    },
+    g: (fake) => {
+      const l = hingeLoss.g(fake);
+      seenG.push(l.dataSync()[0]);
+      return l;
+    },
+  };
   const t = bigganTrainer({
     dSteps: 1,
     accumulate: 3,
+    loss: recording,
     batch: (step, s, micro) => {
       calls.push(`${step}/${s}/${micro}`);
       return { x: tf.tensor4d(seeded(2 * 32 * 32 * 3, 7 + micro), [2, 32, 32, 3]), y: tf.tensor1d([0, 1], 'int32') };
@@ -133,7 +151,13 @@ test('gradient accumulation draws one real micro-batch per part and reports thei
   });
   const stats = t.trainStep();
   assert.deepEqual(calls, ['0/0/0', '0/0/1', '0/0/2']);
-  assert.ok(Number.isFinite(stats.dLoss) && Number.isFinite(stats.gLoss));
+  // The loss seen by each micro-batch, recorded as the trainer computes it: the step reports their mean.
+  assert.equal(seenD.length, 3);
+  assert.equal(seenG.length, 3);
+  const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
+  assert.ok(new Set(seenD.map((v) => v.toFixed(6))).size > 1, 'the micro-batches differ, so the mean is not any one of them');
+  assert.ok(Math.abs(stats.dLoss - mean(seenD)) < 1e-5, `D loss ${stats.dLoss} vs mean ${mean(seenD)}`);
+  assert.ok(Math.abs(stats.gLoss - mean(seenG)) < 1e-5, `G loss ${stats.gLoss} vs mean ${mean(seenG)}`);
   disposeTrainer(t);
 });
 

@@ -9,6 +9,7 @@ import { KernelScope, type WasmBackend } from './compose';
  */
 export const ADAM_UPDATE = 'GanAdamUpdate';
 
+/** The Adam hyperparameters and step count that the fused update kernel takes as attributes. */
 export interface AdamUpdateAttrs extends NamedAttrMap {
   lr: number;
   beta1: number;
@@ -48,6 +49,7 @@ function adamUpdate(args: {
   }
 }
 
+/** Registers the fused Adam update on the wasm backend. */
 export const adamUpdateConfig: KernelConfig = {
   kernelName: ADAM_UPDATE,
   backendName: 'wasm',

@@ -83,6 +83,7 @@ function conv2DBackpropFilter(args: { inputs: { x: TensorInfo; dy: TensorInfo };
   });
 }
 
+/** Registers the XNNPACK filter gradient as the wasm backend's Conv2DBackpropFilter. */
 export const conv2DBackpropFilterConfig: KernelConfig = {
   kernelName: 'Conv2DBackpropFilter',
   backendName: 'wasm',

@@ -149,6 +149,7 @@ function conv2DBackpropInput(args: {
   });
 }
 
+/** Registers the phase-decomposed input gradient in place of the wasm backend's naive Conv2DBackpropInput. */
 export const conv2DBackpropInputConfig: KernelConfig = {
   kernelName: 'Conv2DBackpropInput',
   backendName: 'wasm',

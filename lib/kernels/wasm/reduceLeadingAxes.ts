@@ -38,5 +38,7 @@ function makeReduce(kernelName: 'Sum' | 'Mean', stock: KernelFunc): KernelConfig
   return { kernelName, backendName: 'wasm', kernelFunc: reduce as unknown as KernelFunc };
 }
 
+/** Wraps the stock wasm Sum: leading-axes sums run as one average pooling, any other reduction as before. */
 export const makeSum = (stock: KernelFunc): KernelConfig => makeReduce('Sum', stock);
+/** Wraps the stock wasm Mean: leading-axes means run as one average pooling, any other reduction as before. */
 export const makeMean = (stock: KernelFunc): KernelConfig => makeReduce('Mean', stock);

@@ -16,12 +16,14 @@ function share(x: TensorInfo, backend: RefCountingBackend): TensorInfo {
   return { dataId: x.dataId, shape: x.shape, dtype: x.dtype };
 }
 
+/** Wraps the stock wasm Identity so that its result shares the input's buffer (string tensors are still copied). */
 export function makeIdentity(stock: KernelFunc): KernelConfig {
   const identity = (args: { inputs: { x: TensorInfo }; backend: RefCountingBackend }): TensorInfo =>
     args.inputs.x.dtype === 'string' ? (stock(args as never) as TensorInfo) : share(args.inputs.x, args.backend);
   return { kernelName: 'Identity', backendName: 'wasm', kernelFunc: identity as unknown as KernelFunc };
 }
 
+/** Wraps the stock wasm Cast so that a cast to the input's own dtype shares its buffer; real casts run as before. */
 export function makeCast(stock: KernelFunc): KernelConfig {
   const cast = (args: { inputs: { x: TensorInfo }; backend: RefCountingBackend; attrs: CastAttrs }): TensorInfo =>
     args.inputs.x.dtype === args.attrs.dtype && args.inputs.x.dtype !== 'string'

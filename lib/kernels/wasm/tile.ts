@@ -38,4 +38,5 @@ function tile(args: { inputs: { x: TensorInfo }; backend: WasmBackend; attrs: Ti
   });
 }
 
+/** Registers the block-copy Tile on the wasm backend. */
 export const tileConfig: KernelConfig = { kernelName: 'Tile', backendName: 'wasm', kernelFunc: tile as unknown as KernelFunc };

@@ -33,6 +33,7 @@ function unsortedSegmentSum(args: {
   });
 }
 
+/** Registers UnsortedSegmentSum on the wasm backend, so that class embeddings can be trained there. */
 export const unsortedSegmentSumConfig: KernelConfig = {
   kernelName: 'UnsortedSegmentSum',
   backendName: 'wasm',

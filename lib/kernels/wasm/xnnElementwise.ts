@@ -18,6 +18,7 @@ function channelVector(s: Parameters<Parameters<typeof composite>[1]>[0], n: num
   return t;
 }
 
+/** Wraps the stock wasm LeakyRelu: float32 inputs run as XNNPACK PReLU with a constant slope, others as before. */
 export function makeLeakyRelu(stock: KernelFunc): KernelConfig {
   const leakyRelu = (args: { inputs: { x: TensorInfo }; backend: WasmBackend; attrs: LeakyReluAttrs }): TensorInfo => {
     const { x } = args.inputs;
@@ -31,6 +32,10 @@ export function makeLeakyRelu(stock: KernelFunc): KernelConfig {
   return { kernelName: 'LeakyRelu', backendName: 'wasm', kernelFunc: leakyRelu as unknown as KernelFunc };
 }
 
+/**
+ * Wraps the stock wasm FusedBatchNorm: float32 inputs with per-channel statistics run as a 1×1 depthwise
+ * convolution with bias on XNNPACK, others as before.
+ */
 export function makeFusedBatchNorm(stock: KernelFunc): KernelConfig {
   const batchNorm = (args: {
     inputs: { x: TensorInfo; mean: TensorInfo; variance: TensorInfo; offset?: TensorInfo; scale?: TensorInfo };

@@ -1,0 +1,2 @@
+export { magnitudePrune } from './prune';
+export { distillGenerator, type DistillOptions } from './distill';
