@@ -1,3 +1,3 @@
-export { initBackend, describeBackend, backendFromEnv } from './init';
+export { initBackend, describeBackend, backendFromEnv, nativeFromEnv } from './init';
 export { BackendUnavailableError } from './errors';
 export { BACKEND_NAMES, type BackendName, type BackendInfo, type InitBackendOptions } from './types';

@@ -63,5 +63,9 @@ test('npm run compress writes the size/quality table of the five variants', { ti
   assert.ok(both.gzipBytes < int8.gzipBytes && pruned.gzipBytes < orig.gzipBytes);
   assert.ok(student.parameters < 0.6 * orig.parameters);
   for (const v of variants) assert.ok(Number.isFinite(v.report.fid) && v.report.nFake === 200);
+  // The same latents through 8-bit weights draw nearly the same images: the score barely moves. Pruning half of
+  // every tensor without retraining does move it.
+  assert.ok(Math.abs(int8.report.fid - orig.report.fid) <= 0.05 * orig.report.fid, `uint8 FID ${int8.report.fid} vs ${orig.report.fid}`);
+  assert.ok(Math.abs(pruned.report.fid - orig.report.fid) > Math.abs(int8.report.fid - orig.report.fid), 'pruning changes the samples more than 8-bit weights');
   assert.match(fs.readFileSync(path.join(run, 'compression', 'compression.md'), 'utf8'), /\| uint8 weights \(affine\) \| .* \(0\.25×\)/);
 });
