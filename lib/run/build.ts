@@ -22,7 +22,7 @@ export type RunData =
       /** The images loaded (the split asked for; an image folder has only one, its training images). */
       train: LabelledImages;
       /** Which images these are, in words, for reports: "test split", or "training folder" for an image folder. */
-      split: string;
+      split?: string;
     };
 
 /** Loads the data a config names (`split` 'test' for evaluation references). */

@@ -49,7 +49,7 @@ export async function evaluateRun(dir: string, o: EvaluateRunOptions = {}): Prom
   const n = o.n ?? data.train.images.shape[0];
   const fake = generateImages(gen, { n, classes, truncation: o.truncation, seed: o.seed ?? 99 });
   try {
-    const images = evaluateImages({ real: data.train.images, reference: `${data.name} ${data.split} (${data.train.images.shape[0]} images)`, fake: fake.images, fakeLabels: fake.labels, extractor });
+    const images = evaluateImages({ real: data.train.images, reference: `${data.name} ${data.split ?? 'images'} (${data.train.images.shape[0]} images)`, fake: fake.images, fakeLabels: fake.labels, extractor });
     return { ...base, images };
   } finally {
     fake.images.dispose();

@@ -3,17 +3,16 @@
 fake in one pass, G under no_grad; then one G update; Adam; spectral norm with one power iteration on every layer).
 
 Usage: biggan_torch.py CH CHANNELS STEPS. Run by `npm run bench` with OPENBLAS_NUM_THREADS=1 and TORCH_THREADS=2.
-Prints one JSON line: {"ms_per_step", "ms_median", "ms_min", "g_params", "d_params", "threads", "torch"}.
+Prints one JSON line (torch_timing.report): ms_per_step, ms_median, ms_min, g_params, d_params, threads, torch.
 """
-import json
 import os
-import statistics
 import sys
-import time
 
 import torch
 import torch.nn as nn
 import torch.nn.functional as F
+
+from torch_timing import report
 
 SN = nn.utils.spectral_norm
 CLASSES, Z_DIM, SHARED_DIM, BATCH = 10, 128, 128, 64
@@ -117,10 +116,6 @@ class Discriminator(nn.Module):
         return self.linear(pooled).view(-1) + torch.sum(self.embed(y) * pooled, 1)
 
 
-def count(m):
-    return sum(p.numel() for p in m.parameters())
-
-
 def main():
     ch, channels, steps = int(sys.argv[1]), int(sys.argv[2]), int(sys.argv[3])
     torch.set_num_threads(int(os.environ.get("TORCH_THREADS", "2")))
@@ -149,23 +144,7 @@ def main():
         g_loss.backward()
         g_opt.step()
 
-    step()
-    step()
-    times = []
-    for _ in range(steps):
-        t0 = time.perf_counter()
-        step()
-        times.append((time.perf_counter() - t0) * 1000)
-    print(json.dumps({
-        "ms_per_step": sum(times) / len(times),
-        "ms_median": statistics.median(times),
-        "ms_min": min(times),
-        "g_params": count(g),
-        "d_params": count(d),
-        "threads": torch.get_num_threads(),
-        "torch": torch.__version__,
-    }))
-
+    report(step, steps, g, d)
 
 if __name__ == "__main__":
     main()

@@ -4,14 +4,14 @@ lib/train/simpleStep.ts (non-saturating loss, Adam 2e-4 / (0.5, 0.999), batch 64
 Run by `npm run bench` with OPENBLAS_NUM_THREADS=1 and two intra-op threads, so that the peer is at its best.
 Prints one JSON line: {"ms_per_step": mean, "ms_median": N, "ms_min": N, "g_params": N, "d_params": N, "threads": N, "torch": "version"}.
 """
-import json
 import os
 import sys
-import time
 
 import torch
 import torch.nn as nn
 import torch.nn.functional as F
+
+from torch_timing import report
 
 
 def generator(z_dim=128, ch=32, channels=3):
@@ -60,24 +60,7 @@ def main():
         g_opt.step()
         return d_loss.item(), g_loss.item()
 
-    for _ in range(2):
-        step()
-    times = []
-    for _ in range(steps):
-        t0 = time.perf_counter()
-        step()
-        times.append((time.perf_counter() - t0) * 1000)
-    times.sort()
-    print(json.dumps({
-        "ms_per_step": round(sum(times) / len(times), 1),
-        "ms_median": round(times[len(times) // 2] if len(times) % 2 else (times[len(times) // 2 - 1] + times[len(times) // 2]) / 2, 1),
-        "ms_min": round(times[0], 1),
-        "g_params": sum(p.numel() for p in g.parameters()),
-        "d_params": sum(p.numel() for p in d.parameters()),
-        "threads": torch.get_num_threads(),
-        "torch": torch.__version__,
-    }))
-
+    report(step, steps, g, d)
 
 if __name__ == "__main__":
     main()

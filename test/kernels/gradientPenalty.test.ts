@@ -75,8 +75,8 @@ test('gradient-penalty gradient w.r.t. critic weights matches finite differences
 test('gradient-penalty gradient on webgpu (where a GPU adapter exists)', async (t) => {
   const gpu = await webgpuAvailable();
   if (!gpu.ok) {
-    t.diagnostic(`webgpu not tested: ${gpu.why}`);
-    console.log(`# webgpu gradient-penalty check did not run: ${gpu.why}`);
+    // Reported as skipped, with the reason, never as a pass: no hardware adapter here (issue 17 brings SwiftShader).
+    t.skip(`webgpu not tested: ${gpu.why}`);
     return;
   }
   await assertPenaltyGradient('webgpu');

@@ -154,7 +154,12 @@ std::map<std::string, Plan> &plans() {
 void run(const Geometry &g, int kind, float *heap, int64_t a, int64_t b, int64_t out) {
   auto key = g.key(kind);
   auto found = plans().find(key);
-  if (found == plans().end()) found = plans().emplace(key, makePlan(g, kind)).first;
+  if (found == plans().end()) {
+    // A long session that meets ever new shapes (batch sizes in evaluation, say) must not keep every kernel it
+    // compiled: past a few hundred, start over (a training step needs a few dozen).
+    if (plans().size() >= 512) plans().clear();
+    found = plans().emplace(key, makePlan(g, kind)).first;
+  }
   Plan &p = found->second;
   auto &s = stream();
   auto &e = engine();
