@@ -28,7 +28,7 @@ function finish(ok, message) {
     console.error(`biggan-ts: native kernels not built: ${message}\n  ${hint}`);
     process.exit(1);
   }
-  console.log(`biggan-ts: native CPU kernels not built (${message}); training uses wasm. For about 2x speed: ${hint}.`);
+  console.log(`biggan-ts: native CPU kernels not built (${message}); training uses wasm. For 2-3x faster training: ${hint}.`);
   process.exit(0);
 }
 
@@ -43,6 +43,10 @@ if (fs.existsSync(path.join(nodedir, 'include', 'node', 'node_api.h'))) args.pus
 const r = spawnSync(process.execPath, args, { encoding: 'utf8' });
 if (r.status === 0) finish(true, 'native CPU kernels built (oneDNN)');
 const output = `${r.stdout ?? ''}\n${r.stderr ?? ''}`;
-const firstError = output.split('\n').find((l) => /error|not found|No such file/i.test(l) && !/gyp ERR! (stack|System|command|cwd|node|not ok)/.test(l));
+// The line that names the cause: a missing header or tool before node-gyp's own summary lines.
+const lines = output.split('\n');
+const firstError =
+  lines.find((l) => /fatal error|No such file|not found|Could not find|cannot find/i.test(l)) ??
+  lines.find((l) => /error/i.test(l) && !/gyp ERR! (stack|System|command|cwd|node|not ok)/.test(l));
 if (required) process.stderr.write(output.slice(-4000));
 finish(false, (firstError ?? `node-gyp exited ${r.status}`).trim().slice(0, 200));

@@ -15,7 +15,7 @@ export interface NativeAddon {
 
 /** What to do when the addon is absent; printed once by the backend report. */
 export const NATIVE_HINT =
-  'for native CPU kernels (about 2x faster training) install a C++ compiler and oneDNN (Debian/Ubuntu: ' +
+  'for native CPU kernels (2-3x faster training) install a C++ compiler and oneDNN (Debian/Ubuntu: ' +
   'apt-get install g++ make libdnnl-dev; macOS: brew install onednn libomp), then run `npm run native`';
 
 /** Where node-gyp puts the addon, from this file's folder in the source tree or in `build/`. */
