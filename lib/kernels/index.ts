@@ -13,11 +13,13 @@ import { makeCast, makeIdentity } from './wasm/sharedIdentity';
 import { tileConfig } from './wasm/tile';
 import { makeFusedBatchNorm, makeLeakyRelu } from './wasm/xnnElementwise';
 import { unsortedSegmentSumConfig } from './wasm/unsortedSegmentSum';
+import { registerSpectralNormGrad, spectralNormConfigs } from './wasm/spectralNorm';
 import { nativeConvKernels } from './native/conv2d';
 import { loadNativeAddon } from './native/load';
 
 export { registerZeroGradients } from './zeroGradients';
 export { setNativeKernels } from './native/conv2d';
+export { setFusedSpectralNorm } from './wasm/spectralNorm';
 export { NATIVE_HINT } from './native/load';
 
 /** How the wasm backend's hot kernels run. */
@@ -29,7 +31,7 @@ export interface GanKernelOptions {
 }
 
 /** Kernels we register where the backend has none: training would throw without them. */
-const WASM_MISSING: KernelConfig[] = [conv2DBackpropFilterConfig, unsortedSegmentSumConfig, adamUpdateConfig];
+const WASM_MISSING: KernelConfig[] = [conv2DBackpropFilterConfig, unsortedSegmentSumConfig, adamUpdateConfig, ...spectralNormConfigs];
 
 /** Stock kernels we replace with faster ones (the stock one stays reachable as a fallback). */
 function wasmReplacements(): KernelConfig[] {
@@ -67,6 +69,7 @@ export function registerGanKernels(backendName: string, options: GanKernelOption
     ...registerZeroGradients().map((k) => `gradient: ${k} (zero)`),
     ...registerConv2dBackpropFilterGrad(),
     ...registerLeakyReluGrad(),
+    ...registerSpectralNormGrad(),
   ];
   let patches = backendPatches.get(backendName);
   if (patches == null) {

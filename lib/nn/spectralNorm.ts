@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { Module } from './module';
 import { stopGradient } from './stopGradient';
+import { fusedSpectralNormAvailable, SPECTRAL_NORM, type SpectralNormAttrs } from '../kernels/wasm/spectralNorm';
 
 /** Configures `SpectralNorm`: power iterations per step, the ε guarding u and v's normalisation, and u's seed. */
 export interface SpectralNormConfig {
@@ -36,6 +37,18 @@ export class SpectralNorm extends Module {
    */
   normalize(w: tf.Tensor): tf.Tensor {
     const eps = this.cfg.eps ?? 1e-8;
+    if (fusedSpectralNormAvailable()) {
+      // One kernel for the power step and W/σ (see lib/kernels/wasm/spectralNorm.ts); the same values as below.
+      const attrs: SpectralNormAttrs = { outFeatures: this.outFeatures, iterations: this.cfg.iterations ?? 1, eps };
+      const [wsn, uNew, sigma] = tf.engine().runKernel(SPECTRAL_NORM, { w, u: this.u }, attrs) as unknown as tf.Tensor[];
+      if (this.training) {
+        tf.tidy(() => {
+          this.u.assign(tf.clone(uNew));
+          this.sv.assign(tf.clone(sigma));
+        });
+      }
+      return wsn;
+    }
     const m = w.reshape([-1, this.outFeatures]) as tf.Tensor2D;
     let u = this.u as tf.Tensor;
     let v = u;
