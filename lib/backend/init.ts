@@ -163,6 +163,6 @@ function describePatches(patches: string[]): string[] {
     const [kind, what] = p.includes(': ') ? (p.split(/: (.*)/s, 2) as [string, string]) : ['patched', p];
     groups.set(kind, [...(groups.get(kind) ?? []), what]);
   }
-  const label: Record<string, string> = { gradient: 'gradients', added: 'kernels added', faster: 'kernels faster', native: 'kernels native' };
+  const label: Record<string, string> = { gradient: 'gradients', added: 'kernels added', faster: 'kernels faster', native: 'kernels native', fixed: 'kernels fixed' };
   return [...groups].map(([kind, list], i) => `${i === 0 ? 'patches ' : '        '} ${(label[kind] ?? kind) + ':'} ${list.join(', ')}`);
 }

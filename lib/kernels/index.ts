@@ -14,6 +14,7 @@ import { tileConfig } from './wasm/tile';
 import { makeFusedBatchNorm, makeLeakyRelu } from './wasm/xnnElementwise';
 import { unsortedSegmentSumConfig } from './wasm/unsortedSegmentSum';
 import { registerSpectralNormGrad, spectralNormConfigs } from './wasm/spectralNorm';
+import { cpuResizeNearestNeighborGradConfig } from './cpu/resizeNearestNeighborGrad';
 import { nativeConvKernels } from './native/conv2d';
 import { loadNativeAddon } from './native/load';
 
@@ -58,7 +59,8 @@ const backendPatches = new Map<string, string[]>();
 
 /**
  * Patches are reported as `gradient: X`, `added: X` (a kernel the backend lacks), `faster: X` (a stock kernel
- * replaced by a faster one that falls back to it) or `native: X` (computed by the oneDNN addon).
+ * replaced by a faster one that falls back to it), `native: X` (computed by the oneDNN addon) or `fixed: X` (a
+ * stock kernel that computes wrong results, replaced).
  *
  * Makes a backend train GANs: gradients TF.js lacks (global, registered once) and, on wasm, the missing kernels
  * and the fast ones. Idempotent (the options of the first call for a backend hold). Returns what is patched for
@@ -73,7 +75,7 @@ export function registerGanKernels(backendName: string, options: GanKernelOption
   ];
   let patches = backendPatches.get(backendName);
   if (patches == null) {
-    patches = backendName === 'wasm' ? [...patchWasm(), ...patchNative(options)] : [];
+    patches = backendName === 'wasm' ? [...patchWasm(), ...patchNative(options)] : backendName === 'cpu' ? patchCpu() : [];
     backendPatches.set(backendName, patches);
   }
   return [...gradientPatches, ...patches];
@@ -110,4 +112,13 @@ function patchNative(options: GanKernelOptions): string[] {
   }
   const { version, isa } = addon.info();
   return configs.map((c) => `native: ${c.kernelName}`).concat(`native: oneDNN ${version} on ${isa}`);
+}
+
+/** Replaces stock cpu kernels that compute wrong results (see each kernel's comment). */
+function patchCpu(): string[] {
+  const config = cpuResizeNearestNeighborGradConfig;
+  const stock = tf.getKernel(config.kernelName, 'cpu');
+  if (stock != null) tf.unregisterKernel(config.kernelName, 'cpu');
+  tf.registerKernel({ ...config, setupFunc: stock?.setupFunc });
+  return [`fixed: ${config.kernelName}`];
 }

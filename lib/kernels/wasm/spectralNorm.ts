@@ -2,8 +2,9 @@ import * as tf from '@tensorflow/tfjs-core';
 import type { KernelConfig, KernelFunc, NamedAttrMap, TensorInfo } from '@tensorflow/tfjs-core';
 import type { WasmBackend } from './compose';
 
-/** The fused spectral-norm kernel and its gradient (registered on wasm only; elsewhere `SpectralNorm` composes ops). */
+/** The fused spectral-norm kernel (registered on wasm only; elsewhere `SpectralNorm` composes ops). */
 export const SPECTRAL_NORM = 'GanSpectralNorm';
+/** Its gradient kernel, with respect to W. */
 export const SPECTRAL_NORM_GRAD = 'GanSpectralNormGrad';
 
 /** Attributes of `GanSpectralNorm`: the output count (columns of W's [fan-in, out] view), power steps and ε. */
