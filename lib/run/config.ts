@@ -93,7 +93,7 @@ export const PRESETS: Record<string, Partial<RunConfig>> = {
   // Miyato et al.: spectral norm in D, hinge loss, Adam 2e-4 β = (0.5, 0.999), n_dis 1 at this size (their setting C).
   sngan: { model: 'dcgan', arch: { ch: 32, spectralNorm: true }, loss: 'hinge', gLr: 2e-4, dLr: 2e-4, beta1: 0.5, beta2: 0.999 },
   // BigGAN: hinge, SN in G and D, TTUR 1e-4/4e-4, β = (0, 0.999), ortho reg 1e-4, EMA 0.9999 from step 1000.
-  biggan32: { model: 'biggan', arch: { resolution: 32, ch: 64, zDim: 128 }, conditional: true, loss: 'hinge', gLr: 1e-4, dLr: 4e-4, beta1: 0, beta2: 0.999, orthoReg: 1e-4, emaDecay: 0.9999, emaStart: 1000, accumulate: 4, batchSize: 16, dSteps: 2 },
+  biggan32: { model: 'biggan', arch: { resolution: 32, ch: 64, zDim: 128 }, conditional: true, loss: 'hinge', gLr: 1e-4, dLr: 4e-4, beta1: 0, beta2: 0.999, orthoReg: 1e-4, emaDecay: 0.9999, emaStart: 1000, accumulate: 2, batchSize: 32, dSteps: 2 },
   // The same architecture narrowed for a CPU (ch 16): what the results table trains on this machine.
   'biggan32-cpu': { model: 'biggan', arch: { resolution: 32, ch: 16, zDim: 128 }, conditional: true, loss: 'hinge', gLr: 2e-4, dLr: 2e-4, beta1: 0, beta2: 0.999, orthoReg: 1e-4, emaDecay: 0.999, emaStart: 200, batchSize: 64, dSteps: 1 },
   biggan64: { model: 'biggan', arch: { resolution: 64, ch: 64, attention: [32] }, data: 'folder:', conditional: true, loss: 'hinge', gLr: 1e-4, dLr: 4e-4, beta1: 0, beta2: 0.999, orthoReg: 1e-4, emaDecay: 0.9999, emaStart: 1000, batchSize: 16, accumulate: 4, dSteps: 2 },

@@ -136,5 +136,5 @@ export function registerSpectralNormGrad(): string[] {
       };
     },
   });
-  return [`${SPECTRAL_NORM} (fused)`];
+  return [`gradient: ${SPECTRAL_NORM}`];
 }
