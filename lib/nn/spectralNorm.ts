@@ -26,6 +26,8 @@ export class SpectralNorm extends Module {
     readonly cfg: SpectralNormConfig = {},
   ) {
     super();
+    const iterations = cfg.iterations ?? 1;
+    if (!(Number.isInteger(iterations) && iterations >= 1)) throw new Error(`SpectralNorm: iterations must be a whole number ≥ 1, got ${iterations}`);
     this.u = this.buffer('u0', tf.tidy(() => unit(tf.randomNormal([outFeatures], 0, 1, 'float32', cfg.seed ?? 7), 1e-8)));
     this.sv = this.buffer('sv0', tf.ones([]));
   }

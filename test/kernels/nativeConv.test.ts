@@ -128,4 +128,6 @@ test('native kernels free what they make and refuse offsets outside the heap', {
   const params = Int32Array.from([1, 2, 2, 1, 2, 2, 1, 1, 1, 1, 1, 1, 1, 0, 0, 0, 4, 15]);
   assert.throws(() => native.conv(0, heap, params), /outside the wasm heap/);
   assert.throws(() => native.conv(0, heap, new Int32Array(3)), /15 geometry fields/);
+  const empty = Int32Array.from([1, 2, 2, 1, 2, 2, 0, 1, 1, 1, 1, 1, 1, 0, 0, 0, 4, 8]);
+  assert.throws(() => native.conv(0, heap, empty), /geometry field 6 is 0/);
 });

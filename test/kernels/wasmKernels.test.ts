@@ -141,8 +141,12 @@ test('average-pooling and nearest-upsampling gradients on wasm match cpu (2×2, 
       const up = [h * f[0], w * f[1]] as [number, number];
       const ru = tf.tensor4d(seeded(2 * up[0] * up[1] * 3, 6), [2, ...up, 3]);
       out.push(values(tf.grad((t: tf.Tensor) => tf.image.resizeNearestNeighbor(t as tf.Tensor4D, up).mul(ru).sum())(x)));
-      // Overlapping windows and a non-integer factor go to the stock kernels.
+      // Overlapping windows go to the stock pooling gradient; a non-integer factor, corner alignment and half-pixel
+      // centres to the adjoint (checked independently below).
       out.push(values(tf.grad((t: tf.Tensor) => tf.avgPool(t as tf.Tensor4D, 3, 2, 'same').sum())(x)));
+      // 'ceil' rounding: the last window hangs over the edge, so dy does not tile the input (stock kernel). Square
+      // windows only: TF.js 4.22's stock wasm AvgPool with 'ceil' and a non-square window writes out of bounds.
+      if (f[0] === f[1]) out.push(values(tf.grad((t: tf.Tensor) => tf.avgPool(t as tf.Tensor4D, f, f, 0, 'ceil').square().sum())(x)));
       out.push(values(tf.grad((t: tf.Tensor) => tf.image.resizeNearestNeighbor(t as tf.Tensor4D, [h + 3, w + 1]).square().sum())(x)));
       out.push(values(tf.grad((t: tf.Tensor) => tf.image.resizeNearestNeighbor(t as tf.Tensor4D, [h + 3, w + 1], true).square().sum())(x)));
       out.push(values(tf.grad((t: tf.Tensor) => tf.image.resizeNearestNeighbor(t as tf.Tensor4D, [h * 2 - 1, w + 2], false, true).square().sum())(x)));
@@ -174,3 +178,24 @@ for (const backend of ['cpu', 'wasm'] as const) {
     assert.ok(maxAbsDiff(got, expected) < 1e-5);
   });
 }
+
+test('nearest resizing and its gradient are adjoint, ⟨resize(x), dy⟩ = ⟨x, grad(dy)⟩, for every attribute, cpu and wasm', async () => {
+  for (const backend of ['cpu', 'wasm'] as const) {
+    await on(backend, () => undefined);
+    for (const [size, alignCorners, halfPixel] of [
+      [[12, 10], false, false],
+      [[7, 9], false, false],
+      [[7, 9], true, false],
+      [[11, 5], false, true],
+      [[3, 4], true, false],
+    ] as [[number, number], boolean, boolean][]) {
+      const x = tf.tensor4d(seeded(2 * 5 * 6 * 3, 31), [2, 5, 6, 3]);
+      const dy = tf.tensor4d(seeded(2 * size[0] * size[1] * 3, 32), [2, ...size, 3]);
+      const lhs = tf.sum(tf.mul(tf.image.resizeNearestNeighbor(x, size, alignCorners, halfPixel), dy)).dataSync()[0];
+      const g = tf.grad((t: tf.Tensor) => tf.sum(tf.mul(tf.image.resizeNearestNeighbor(t as tf.Tensor4D, size, alignCorners, halfPixel), dy)))(x);
+      const rhs = tf.sum(tf.mul(x, g)).dataSync()[0];
+      assert.ok(Math.abs(lhs - rhs) < 1e-3 * Math.max(1, Math.abs(lhs)), `${backend} ${size} corners ${alignCorners} half-pixel ${halfPixel}: ${lhs} vs ${rhs}`);
+      tf.dispose([x, dy, g]);
+    }
+  }
+});

@@ -49,13 +49,36 @@ function geometry(info: backend_util.Conv2DInfo): void {
 
 const offset = (backend: WasmBackend, t: TensorInfo) => backend.dataIdMap.get(t.dataId).memoryOffset >>> 2;
 
-/** Runs the addon; the heap view is taken after the output exists (allocating may grow and move the heap). */
+/**
+ * Runs the addon; the heap view is taken after the output exists (allocating may grow and move the heap). On an
+ * error the output is freed before the error goes on.
+ */
 function call(addon: NativeAddon, backend: WasmBackend, kind: Kind, a: TensorInfo, b: TensorInfo, out: TensorInfo): TensorInfo {
   params[15] = offset(backend, a);
   params[16] = offset(backend, b);
   params[17] = offset(backend, out);
-  addon.conv(kind, backend.wasm.HEAPF32, params);
+  try {
+    addon.conv(kind, backend.wasm.HEAPF32, params);
+  } catch (e) {
+    backend.disposeData(out.dataId);
+    throw e;
+  }
   return out;
+}
+
+const same = (a: number[], b: number[]) => a.length === b.length && a.every((d, i) => d === b[i]);
+
+/**
+ * Whether the tensors are the shapes the geometry says: TF.js does not check every dimension (a transposed
+ * convolution's dy against its output size, say), and the addon would read past a tensor that is smaller.
+ */
+function consistent(info: backend_util.Conv2DInfo, x: number[] | null, filter: number[] | null, y: number[] | null): boolean {
+  return (
+    info.outShape.every((d) => d > 0) &&
+    (x == null || same(x, info.inShape)) &&
+    (filter == null || same(filter, [info.filterHeight, info.filterWidth, info.inChannels, info.outChannels])) &&
+    (y == null || same(y, info.outShape))
+  );
 }
 
 /** Shapes the addon handles: float32 NHWC with something to compute; the rest go to the wasm kernel. */
@@ -91,6 +114,7 @@ export function nativeConvKernels(addon: NativeAddon, fallback: (name: string) =
       pad,
       dimRoundingMode,
     );
+    if (!consistent(info, x.shape, filter.shape, null)) return null;
     geometry(info);
     return call(addon, backend, FORWARD, x, filter, backend.makeOutput(info.outShape, 'float32'));
   };
@@ -100,6 +124,7 @@ export function nativeConvKernels(addon: NativeAddon, fallback: (name: string) =
     const { inputShape, strides, pad, dataFormat, dimRoundingMode } = attrs;
     if (!handles(dataFormat, dy, filter) || inputShape.some((d) => d <= 0)) return null;
     const info = backend_util.computeConv2DInfo(inputShape, filter.shape as [number, number, number, number], strides, 1, pad, dimRoundingMode);
+    if (!consistent(info, null, filter.shape, dy.shape)) return null;
     geometry(info);
     return call(addon, backend, BACKWARD_DATA, dy, filter, backend.makeOutput(info.inShape, 'float32'));
   };
@@ -109,6 +134,7 @@ export function nativeConvKernels(addon: NativeAddon, fallback: (name: string) =
     const { strides, pad, dataFormat, dimRoundingMode, filterShape } = attrs;
     if (!handles(dataFormat, x, dy)) return null;
     const info = backend_util.computeConv2DInfo(x.shape as [number, number, number, number], filterShape, strides, 1, pad, dimRoundingMode);
+    if (!consistent(info, x.shape, null, dy.shape)) return null;
     geometry(info);
     return call(addon, backend, BACKWARD_WEIGHTS, x, dy, backend.makeOutput(filterShape, 'float32'));
   };

@@ -92,6 +92,8 @@ dnnl::convolution_forward::primitive_desc forwardDesc(const Geometry &g) {
 // that layout and TF.js's HWIO (absent when oneDNN takes HWIO as it is).
 struct Plan {
   dnnl::primitive conv;
+  /** Bytes of the filter copy this plan owns (0 when oneDNN takes HWIO as it is). */
+  size_t bytes = 0;
   memory::desc filterDesc;
   std::unique_ptr<memory> filterBuffer;
   std::unique_ptr<dnnl::reorder> filterReorder;
@@ -133,6 +135,7 @@ Plan makePlan(const Geometry &g, int kind) {
   p.filterDesc = filter;
   if (filter != g.filterHwio()) {
     p.filterBuffer = std::make_unique<memory>(filter, engine());
+    p.bytes = filter.get_size();
     memory hwio(g.filterHwio(), engine(), DNNL_MEMORY_NONE);
     p.filterReorder = kind == kBackwardWeights ? std::make_unique<dnnl::reorder>(*p.filterBuffer, hwio)
                                                : std::make_unique<dnnl::reorder>(hwio, *p.filterBuffer);
@@ -156,8 +159,11 @@ void run(const Geometry &g, int kind, float *heap, int64_t a, int64_t b, int64_t
   auto found = plans().find(key);
   if (found == plans().end()) {
     // A long session that meets ever new shapes (batch sizes in evaluation, say) must not keep every kernel it
-    // compiled: past a few hundred, start over (a training step needs a few dozen).
-    if (plans().size() >= 512) plans().clear();
+    // compiled, nor every filter copy: past a few hundred plans or 512 MB of copies, start over (a training step
+    // needs a few dozen plans).
+    size_t bytes = 0;
+    for (const auto &entry : plans()) bytes += entry.second.bytes;
+    if (plans().size() >= 512 || bytes > (size_t(512) << 20)) plans().clear();
     found = plans().emplace(key, makePlan(g, kind)).first;
   }
   Plan &p = found->second;
@@ -217,6 +223,12 @@ napi_value Conv(napi_env env, napi_callback_info info) {
   }
   const int32_t *q = static_cast<const int32_t *>(paramData);
   Geometry g{q[0], q[1], q[2], q[3], q[4], q[5], q[6], q[7], q[8], q[9], q[10], q[11], q[12], q[13], q[14]};
+  // Sizes, strides and dilations ≥ 1, pads ≥ 0, and a non-empty used view: anything else would make the sizes
+  // below meaningless (and the bounds check with them).
+  for (int i = 0; i < 13; i++) {
+    if (q[i] < 1) return fail(env, "conv: geometry field " + std::to_string(i) + " is " + std::to_string(q[i]) + ", not ≥ 1");
+  }
+  if (g.pt < 0 || g.pl < 0 || g.usedH() < 1 || g.usedW() < 1) return fail(env, "conv: negative padding or an empty input view");
   // Bounds: every tensor must lie inside the heap, or a wrong offset would write over other tensors.
   const int64_t inputSize = (int64_t)g.n * g.ih * g.iw * g.ic, outputSize = (int64_t)g.n * g.oh * g.ow * g.oc,
                 filterSize = (int64_t)g.kh * g.kw * g.ic * g.oc;

@@ -40,7 +40,9 @@ if (gyp == null) finish(false, 'node-gyp not found (it ships with npm)');
 const nodedir = path.resolve(path.dirname(process.execPath), '..');
 const args = [gyp, 'rebuild', '--directory', here];
 if (fs.existsSync(path.join(nodedir, 'include', 'node', 'node_api.h'))) args.push(`--nodedir=${nodedir}`);
-const r = spawnSync(process.execPath, args, { encoding: 'utf8' });
+// A bounded wait: node-gyp may try to download Node's headers where none are installed, and a silent network
+// must not hang `npm install`.
+const r = spawnSync(process.execPath, args, { encoding: 'utf8', timeout: 10 * 60_000, maxBuffer: 64 << 20 });
 if (r.status === 0) finish(true, 'native CPU kernels built (oneDNN)');
 const output = `${r.stdout ?? ''}\n${r.stderr ?? ''}`;
 // The line that names the cause: a missing header or tool before node-gyp's own summary lines.

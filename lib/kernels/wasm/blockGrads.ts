@@ -45,6 +45,10 @@ export function makeAvgPoolGrad(stock: KernelFunc): KernelConfig {
     const [sh, sw] = pair(attrs.strides);
     const valid = attrs.pad === 'valid' || attrs.pad === 0;
     if (input.shape.length !== 4 || dy.dtype !== 'float32' || fh !== sh || fw !== sw || !valid) return stock(args as never);
+    // Only the floor-rounded windows tile the input: a 'ceil' rounding mode makes dy a row longer than that.
+    const [n, h, w, c] = input.shape;
+    const tiles = dy.shape[0] === n && dy.shape[1] === Math.floor(h / fh) && dy.shape[2] === Math.floor(w / fw) && dy.shape[3] === c;
+    if (!tiles) return stock(args as never);
     return spreadAverage(backend, input.shape, dy, fh, fw);
   };
   return { kernelName: 'AvgPoolGrad', backendName: 'wasm', kernelFunc: kernelFunc as unknown as KernelFunc };

@@ -52,7 +52,7 @@ function spectralNorm(args: { inputs: { w: TensorInfo; u: TensorInfo }; backend:
   const v = new Float64Array(rows);
   const t = new Float64Array(out);
   let sigma = 0;
-  for (let it = 0; it < Math.max(1, attrs.iterations); it++) {
+  for (let it = 0; it < attrs.iterations; it++) {
     let vv = 0;
     for (let i = 0; i < rows; i++) {
       let s = 0;
