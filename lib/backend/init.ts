@@ -92,15 +92,18 @@ async function startNew(name: BackendName, threads: number): Promise<Started> {
 
 let current: BackendInfo | null = null;
 
-/** Whether wasm should use the native kernels; throws when they are required (`GAN_NATIVE=1`) and absent. */
-function nativeChoice(options: InitBackendOptions): boolean {
+/**
+ * Whether wasm should use the native kernels, and when they are wanted but not built, the report line that says
+ * what to install. Throws when they are required (`GAN_NATIVE=1`) and absent.
+ */
+function nativeChoice(options: InitBackendOptions): { native: boolean; note?: string } {
   const env = nativeFromEnv();
-  const wanted = options.native ?? env !== 'off';
-  if (wanted && env === 'required') {
-    const addon = loadNativeAddon();
-    if ('error' in addon) throw new Error(`GAN_NATIVE=1 but ${addon.error}; ${NATIVE_HINT}`);
-  }
-  return wanted;
+  const native = options.native ?? env !== 'off';
+  if (!native) return { native };
+  const addon = loadNativeAddon();
+  if (!('error' in addon)) return { native };
+  if (env === 'required') throw new Error(`GAN_NATIVE=1 but ${addon.error}; ${NATIVE_HINT}`);
+  return { native, note: `native kernels off: ${addon.error}; ${NATIVE_HINT}` };
 }
 
 /**
@@ -126,12 +129,9 @@ export async function initBackend(options: InitBackendOptions = {}): Promise<Bac
       await tf.ready();
       reason.unshift(requested ? `requested by ${options.backend ? 'the backend option' : 'GAN_BACKEND'}` : 'the fastest backend that started');
       if (note) reason.push(note);
-      const native = name === 'wasm' ? nativeChoice(options) : false;
-      if (name === 'wasm' && native) {
-        const addon = loadNativeAddon();
-        if ('error' in addon) reason.push(`native kernels off: ${addon.error}; ${NATIVE_HINT}`);
-      }
-      current = { ...rest, patches: registerGanKernels(name, { native, threads: rest.threads }), reason };
+      const choice = name === 'wasm' ? nativeChoice(options) : { native: false };
+      if (choice.note) reason.push(choice.note);
+      current = { ...rest, patches: registerGanKernels(name, { native: choice.native, threads: rest.threads }), reason };
       if (options.verbose) console.log(describeBackend(current));
       return current;
     } catch (e) {

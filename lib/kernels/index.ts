@@ -89,13 +89,20 @@ function patchWasm(): string[] {
     patches.push(`added: ${config.kernelName}`);
   }
   for (const config of wasmReplacements()) {
-    const stock = tf.getKernel(config.kernelName, 'wasm');
-    if (stock != null) tf.unregisterKernel(config.kernelName, 'wasm');
-    // Keep the stock setup: the fallback paths call the stock kernel, which needs its wasm bindings.
-    tf.registerKernel({ ...config, setupFunc: stock?.setupFunc });
+    replaceKernel(config);
     patches.push(`faster: ${config.kernelName}`);
   }
   return patches;
+}
+
+/**
+ * Registers `config` over the kernel of the same name and backend, keeping that kernel's setup: the replacements
+ * fall back to the kernel they wrap, which needs its backend bindings.
+ */
+function replaceKernel(config: KernelConfig): void {
+  const previous = tf.getKernel(config.kernelName, config.backendName);
+  if (previous != null) tf.unregisterKernel(config.kernelName, config.backendName);
+  tf.registerKernel({ ...config, setupFunc: previous?.setupFunc });
 }
 
 /** Puts the oneDNN convolutions over whatever wasm kernels are registered (they stay as the fallback). */
@@ -105,20 +112,13 @@ function patchNative(options: GanKernelOptions): string[] {
   if ('error' in addon) return [];
   if (options.threads != null) addon.setThreads(options.threads);
   const configs = nativeConvKernels(addon, (name) => tf.getKernel(name, 'wasm')?.kernelFunc);
-  for (const config of configs) {
-    const previous = tf.getKernel(config.kernelName, 'wasm');
-    if (previous != null) tf.unregisterKernel(config.kernelName, 'wasm');
-    tf.registerKernel({ ...config, setupFunc: previous?.setupFunc });
-  }
+  for (const config of configs) replaceKernel(config);
   const { version, isa } = addon.info();
   return configs.map((c) => `native: ${c.kernelName}`).concat(`native: oneDNN ${version} on ${isa}`);
 }
 
 /** Replaces stock cpu kernels that compute wrong results (see each kernel's comment). */
 function patchCpu(): string[] {
-  const config = cpuResizeNearestNeighborGradConfig;
-  const stock = tf.getKernel(config.kernelName, 'cpu');
-  if (stock != null) tf.unregisterKernel(config.kernelName, 'cpu');
-  tf.registerKernel({ ...config, setupFunc: stock?.setupFunc });
-  return [`fixed: ${config.kernelName}`];
+  replaceKernel(cpuResizeNearestNeighborGradConfig);
+  return [`fixed: ${cpuResizeNearestNeighborGradConfig.kernelName}`];
 }

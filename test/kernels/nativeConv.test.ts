@@ -3,8 +3,8 @@ import assert from 'node:assert/strict';
 import { describeBackend, initBackend, tf } from '../../lib';
 import { setNativeKernels } from '../../lib/kernels';
 import { loadNativeAddon } from '../../lib/kernels/native/load';
-import { maxAbs, maxAbsDiff, on, seeded, values } from '../helpers';
-import { cases, type Case } from './convCases';
+import { maxAbs, maxAbsDiff, on, seeded } from '../helpers';
+import { cases, convResults, type ConvCase } from './convCases';
 
 /**
  * The native oneDNN convolutions (forward, input gradient, filter gradient) against the cpu backend's reference
@@ -19,12 +19,7 @@ function nativeAddon() {
   return addon;
 }
 
-interface Extra extends Case {
-  dilation?: number;
-  explicitPad?: [[number, number], [number, number], [number, number], [number, number]];
-}
-
-const extra: Extra[] = [
+const extra: ConvCase[] = [
   { n: 2, h: 11, w: 10, ci: 3, co: 4, k: 3, stride: 1, pad: 'same', dilation: 2 },
   { n: 1, h: 12, w: 9, ci: 5, co: 2, k: 2, stride: 1, pad: 'valid', dilation: 3 },
   { n: 2, h: 9, w: 9, ci: 4, co: 6, k: 4, stride: 2, pad: 'valid', explicitPad: [[0, 0], [1, 1], [1, 1], [0, 0]] },
@@ -34,40 +29,13 @@ const extra: Extra[] = [
   { n: 4, h: 16, w: 16, ci: 1, co: 64, k: 1, stride: 1, pad: 'same' },
 ];
 
-function run(c: Extra, seed: number) {
-  const kw = c.kw ?? c.k;
-  const pad = c.explicitPad ?? c.pad;
-  const x = tf.tensor4d(seeded(c.n * c.h * c.w * c.ci, seed), [c.n, c.h, c.w, c.ci]);
-  const filter = tf.tensor4d(seeded(c.k * kw * c.ci * c.co, seed + 1), [c.k, kw, c.ci, c.co]);
-  const y = tf.conv2d(x, filter, c.stride, pad, 'NHWC', c.dilation ?? 1);
-  const dy = tf.tensor4d(seeded(y.size, seed + 2), y.shape);
-  let gradFilter: Float32Array | null = null;
-  let gradInput: Float32Array | null = null;
-  // TF.js's own gradient kernels take no dilation: dilated convolutions are checked forward only.
-  if (c.dilation == null) {
-    gradFilter = values(
-      tf.engine().runKernel('Conv2DBackpropFilter', { x, dy }, {
-        strides: c.stride,
-        pad,
-        dataFormat: 'NHWC',
-        dimRoundingMode: undefined,
-        filterShape: filter.shape,
-      } as never) as tf.Tensor,
-    );
-    gradInput = values(tf.conv2dTranspose(dy, filter, x.shape, c.stride, pad as never));
-  }
-  const forward = values(y);
-  tf.dispose([x, filter, dy]);
-  return { forward, gradFilter, gradInput };
-}
-
 test('native conv kernels match cpu: forward, input and filter gradients, strides, paddings, dilations, odd sizes', { skip }, async () => {
   nativeAddon();
   setNativeKernels(true);
   let worst = 0;
   for (const [i, c] of [...cases, ...extra].entries()) {
-    const ref = await on('cpu', () => run(c, 300 + i));
-    const got = await on('wasm', () => run(c, 300 + i));
+    const ref = await on('cpu', () => convResults(c, 300 + i));
+    const got = await on('wasm', () => convResults(c, 300 + i));
     for (const key of ['forward', 'gradFilter', 'gradInput'] as const) {
       const r = ref[key];
       const g = got[key];

@@ -7,7 +7,7 @@ import type {
   KernelFunc,
   TensorInfo,
 } from '@tensorflow/tfjs-core';
-import type { WasmBackend } from '../wasm/compose';
+import { heapIndex, type WasmBackend } from '../wasm/compose';
 import type { NativeAddon } from './load';
 
 type Kind = 0 | 1 | 2;
@@ -47,16 +47,14 @@ function geometry(info: backend_util.Conv2DInfo): void {
   ]);
 }
 
-const offset = (backend: WasmBackend, t: TensorInfo) => backend.dataIdMap.get(t.dataId).memoryOffset >>> 2;
-
 /**
  * Runs the addon; the heap view is taken after the output exists (allocating may grow and move the heap). On an
  * error the output is freed before the error goes on.
  */
 function call(addon: NativeAddon, backend: WasmBackend, kind: Kind, a: TensorInfo, b: TensorInfo, out: TensorInfo): TensorInfo {
-  params[15] = offset(backend, a);
-  params[16] = offset(backend, b);
-  params[17] = offset(backend, out);
+  params[15] = heapIndex(backend, a);
+  params[16] = heapIndex(backend, b);
+  params[17] = heapIndex(backend, out);
   try {
     addon.conv(kind, backend.wasm.HEAPF32, params);
   } catch (e) {

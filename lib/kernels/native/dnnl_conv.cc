@@ -169,27 +169,23 @@ void run(const Geometry &g, int kind, float *heap, int64_t a, int64_t b, int64_t
   Plan &p = found->second;
   auto &s = stream();
   auto &e = engine();
-  auto userFilter = [&](float *ptr) { return memory(g.filterHwio(), e, ptr); };
+  // The filter is an input of the forward and backward-data passes and the output of the backward-weights one;
+  // it goes through oneDNN's layout on the way in or on the way out.
+  memory user(g.filterHwio(), e, heap + (kind == kBackwardWeights ? out : b));
+  memory filter = p.filterBuffer ? *p.filterBuffer : user;
+  if (p.filterReorder && kind != kBackwardWeights) p.filterReorder->execute(s, user, filter);
   if (kind == kForward) {
     memory x(g.input(), e, heap + a), y(g.output(), e, heap + out);
-    memory user = userFilter(heap + b);
-    memory filter = p.filterBuffer ? *p.filterBuffer : user;
-    if (p.filterReorder) p.filterReorder->execute(s, user, filter);
     p.conv.execute(s, {{DNNL_ARG_SRC, x}, {DNNL_ARG_WEIGHTS, filter}, {DNNL_ARG_DST, y}});
   } else if (kind == kBackwardData) {
     // Rows the forward pass never read get no gradient: zero them, oneDNN writes only the used view.
     if (g.cropped()) std::memset(heap + out, 0, sizeof(float) * (size_t)g.n * g.ih * g.iw * g.ic);
     memory dy(g.output(), e, heap + a), dx(g.input(), e, heap + out);
-    memory user = userFilter(heap + b);
-    memory filter = p.filterBuffer ? *p.filterBuffer : user;
-    if (p.filterReorder) p.filterReorder->execute(s, user, filter);
     p.conv.execute(s, {{DNNL_ARG_DIFF_DST, dy}, {DNNL_ARG_WEIGHTS, filter}, {DNNL_ARG_DIFF_SRC, dx}});
   } else {
     memory x(g.input(), e, heap + a), dy(g.output(), e, heap + b);
-    memory user = userFilter(heap + out);
-    memory dfilter = p.filterBuffer ? *p.filterBuffer : user;
-    p.conv.execute(s, {{DNNL_ARG_SRC, x}, {DNNL_ARG_DIFF_DST, dy}, {DNNL_ARG_DIFF_WEIGHTS, dfilter}});
-    if (p.filterReorder) p.filterReorder->execute(s, dfilter, user);
+    p.conv.execute(s, {{DNNL_ARG_SRC, x}, {DNNL_ARG_DIFF_DST, dy}, {DNNL_ARG_DIFF_WEIGHTS, filter}});
+    if (p.filterReorder) p.filterReorder->execute(s, filter, user);
   }
   s.wait();
 }

@@ -1,6 +1,6 @@
 import type { AvgPoolGradAttrs, KernelConfig, KernelFunc, ResizeNearestNeighborGradAttrs, TensorInfo } from '@tensorflow/tfjs-core';
 import { resizeNearestAdjoint } from '../resizeNearestAdjoint';
-import type { WasmBackend } from './compose';
+import { heapIndex, type WasmBackend } from './compose';
 
 /**
  * The gradients of BigGAN's 2× resampling, which the stock wasm kernels compute in a general naive loop (measured
@@ -15,8 +15,8 @@ function spreadAverage(backend: WasmBackend, outShape: number[], dy: TensorInfo,
   const [, dh, dw] = dy.shape;
   const out = backend.makeOutput(outShape, 'float32');
   const heap = backend.wasm.HEAPF32;
-  const src = backend.dataIdMap.get(dy.dataId).memoryOffset >>> 2;
-  const dst = backend.dataIdMap.get(out.dataId).memoryOffset >>> 2;
+  const src = heapIndex(backend, dy);
+  const dst = heapIndex(backend, out);
   heap.fill(0, dst, dst + n * h * w * c);
   const share = 1 / (fh * fw);
   for (let b = 0; b < n; b++) {
@@ -61,8 +61,7 @@ export function makeResizeNearestNeighborGrad(stock: KernelFunc): KernelConfig {
     if (images.shape.length !== 4 || dy.dtype !== 'float32') return stock(args as never);
     const out = backend.makeOutput(images.shape, 'float32');
     const heap = backend.wasm.HEAPF32;
-    const at = (t: TensorInfo) => backend.dataIdMap.get(t.dataId).memoryOffset >>> 2;
-    resizeNearestAdjoint({ dy: heap, dyAt: at(dy), out: heap, outAt: at(out), inShape: images.shape, dyShape: dy.shape, ...attrs });
+    resizeNearestAdjoint({ dy: heap, dyAt: heapIndex(backend, dy), out: heap, outAt: heapIndex(backend, out), inShape: images.shape, dyShape: dy.shape, ...attrs });
     return out;
   };
   return { kernelName: 'ResizeNearestNeighborGrad', backendName: 'wasm', kernelFunc: kernelFunc as unknown as KernelFunc };

@@ -10,6 +10,11 @@ export interface WasmBackend {
   dataIdMap: { get(dataId: object): { memoryOffset: number }; has(dataId: object): boolean };
 }
 
+/** A tensor's first element as an index into the wasm heap's float32 view (`wasm.HEAPF32`). */
+export function heapIndex(backend: WasmBackend, t: TensorInfo): number {
+  return backend.dataIdMap.get(t.dataId).memoryOffset >>> 2;
+}
+
 /**
  * Runs registered wasm kernels inside another kernel and frees every intermediate result on `dispose()`,
  * so that a composite kernel leaks nothing even when a step throws.
@@ -56,7 +61,7 @@ export class KernelScope {
   }
 
   at(t: TensorInfo): number {
-    return this.backend.dataIdMap.get(t.dataId).memoryOffset >>> 2;
+    return heapIndex(this.backend, t);
   }
 
   dispose(): void {

@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { KernelConfig, KernelFunc, NamedAttrMap, TensorInfo } from '@tensorflow/tfjs-core';
-import type { WasmBackend } from './compose';
+import { heapIndex as at, type WasmBackend } from './compose';
 
 /** The fused spectral-norm kernel (registered on wasm only; elsewhere `SpectralNorm` composes ops). */
 export const SPECTRAL_NORM = 'GanSpectralNorm';
@@ -27,8 +27,6 @@ export function setFusedSpectralNorm(on: boolean): boolean {
 export function fusedSpectralNormAvailable(): boolean {
   return fused && tf.getKernel(SPECTRAL_NORM, tf.getBackend()) != null;
 }
-
-const at = (backend: WasmBackend, t: TensorInfo) => backend.dataIdMap.get(t.dataId).memoryOffset >>> 2;
 
 /**
  * BigGAN-PyTorch's power step and W/σ in one pass over the heap, instead of the ~30 small kernels (three products,
