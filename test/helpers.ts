@@ -41,16 +41,6 @@ export function seeded(n: number, seed: number): Float32Array {
   return out;
 }
 
-/** Whether a WebGPU adapter exists here; the reason when not, for tests that must say why they did not run. */
-export async function webgpuAvailable(): Promise<{ ok: boolean; why: string }> {
-  try {
-    await initBackend({ backend: 'webgpu' });
-    return { ok: true, why: '' };
-  } catch (e) {
-    return { ok: false, why: (e as Error).message };
-  }
-}
-
 /**
  * Compares tf.grad of a scalar function with central differences at x0 (float32: ε = 1e-2 keeps rounding error
  * small; the functions checked are smooth at the points used). Returns the worst absolute error.

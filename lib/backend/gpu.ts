@@ -43,14 +43,23 @@ function vulkanLoaderMissing(): string | null {
 
 interface GpuAdapterLike {
   isFallbackAdapter?: boolean;
-  info?: { vendor?: string; architecture?: string; device?: string; description?: string };
+  info?: { vendor?: string; architecture?: string; device?: string; description?: string; isFallbackAdapter?: boolean };
+}
+
+/** Whether `GAN_WEBGPU_SOFTWARE` asks for a software WebGPU adapter to be accepted (1/on); typos are errors. */
+export function softwareGpuFromEnv(env: NodeJS.ProcessEnv = process.env): boolean {
+  const value = env.GAN_WEBGPU_SOFTWARE?.trim().toLowerCase();
+  if (!value || ['0', 'off', 'false', 'no'].includes(value)) return false;
+  if (['1', 'on', 'true', 'yes'].includes(value)) return true;
+  throw new Error(`GAN_WEBGPU_SOFTWARE='${env.GAN_WEBGPU_SOFTWARE}' is not understood; use 1 to accept a software adapter (SwiftShader) or 0.`);
 }
 
 /**
- * Starts WebGPU on Dawn (the `webgpu` package). Only a hardware adapter counts: a software one would be slower
- * than wasm. Returns the adapter's description.
+ * Starts WebGPU on Dawn (the `webgpu` package). A software adapter (SwiftShader: Vulkan on the CPU) is slower
+ * than wasm, so it counts only where `allowSoftware` is set — for testing the GPU code path on a machine without
+ * a GPU. Returns the adapter's description.
  */
-export async function startWebgpu(): Promise<string> {
+export async function startWebgpu(allowSoftware = false): Promise<string> {
   let dawn: { create(flags: string[]): { requestAdapter(o?: object): Promise<GpuAdapterLike | null> }; globals: object };
   try {
     dawn = require('webgpu');
@@ -63,7 +72,14 @@ export async function startWebgpu(): Promise<string> {
   const gpu = dawn.create([]);
   const adapter = await gpu.requestAdapter({ powerPreference: 'high-performance' });
   if (adapter == null) throw new Error('Dawn found no WebGPU adapter (no GPU with Vulkan/Metal/D3D12 drivers is visible)');
-  if (adapter.isFallbackAdapter) throw new Error('Dawn offered only a software (fallback) adapter');
+  // Dawn 0.6 reports the flag on `info`, as the current WebGPU spec does; older builds on the adapter itself.
+  const software = adapter.info?.isFallbackAdapter ?? adapter.isFallbackAdapter ?? false;
+  if (software && !allowSoftware) {
+    throw new Error(
+      'Dawn offered only a software adapter (SwiftShader), which is slower than wasm; ' +
+        'pass { softwareGpu: true } or set GAN_WEBGPU_SOFTWARE=1 to use it anyway (for testing the GPU code path)',
+    );
+  }
   const g = globalThis as { navigator?: { gpu?: unknown } };
   if (g.navigator == null) Object.defineProperty(globalThis, 'navigator', { value: { gpu }, configurable: true, writable: true });
   else if (g.navigator.gpu == null) Object.defineProperty(g.navigator, 'gpu', { value: gpu, configurable: true });

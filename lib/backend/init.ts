@@ -6,7 +6,7 @@ import '@tensorflow/tfjs-backend-wasm';
 import { NATIVE_HINT, registerGanKernels } from '../kernels';
 import { loadNativeAddon } from '../kernels/native/load';
 import { BackendUnavailableError } from './errors';
-import { startTensorflow, startWebgpu } from './gpu';
+import { softwareGpuFromEnv, startTensorflow, startWebgpu } from './gpu';
 import { BACKEND_NAMES, type BackendInfo, type BackendName, type InitBackendOptions } from './types';
 import { startStockWasm, startThreadedWasm } from './wasmThreads';
 
@@ -58,20 +58,20 @@ type Started = Omit<BackendInfo, 'patches' | 'reason'> & { note?: string };
 /** Backends started in this process: switching back to one re-selects it instead of loading it again. */
 const started = new Map<BackendName, Started>();
 
-async function start(name: BackendName, threads: number): Promise<Started> {
+async function start(name: BackendName, threads: number, softwareGpu: boolean): Promise<Started> {
   const previous = started.get(name);
   if (previous && (await tf.setBackend(name))) return previous;
-  const fresh = await startNew(name, threads);
+  const fresh = await startNew(name, threads, softwareGpu);
   started.set(name, fresh);
   return fresh;
 }
 
-async function startNew(name: BackendName, threads: number): Promise<Started> {
+async function startNew(name: BackendName, threads: number, softwareGpu: boolean): Promise<Started> {
   switch (name) {
     case 'tensorflow':
       return { backend: name, device: await startTensorflow() };
     case 'webgpu':
-      return { backend: name, device: await startWebgpu() };
+      return { backend: name, device: await startWebgpu(softwareGpu) };
     case 'wasm':
       try {
         return { backend: name, device: cpuModel(), threads: await startThreadedWasm(threads) };
@@ -121,11 +121,13 @@ export async function initBackend(options: InitBackendOptions = {}): Promise<Bac
     if (options.verbose) console.log(describeBackend(current));
     return current;
   }
+  // A software adapter is accepted only for an explicitly requested webgpu, never in the search for the fastest.
+  const softwareGpu = requested === 'webgpu' && (options.softwareGpu ?? softwareGpuFromEnv());
   const reason: string[] = [];
   const candidates = requested ? [requested] : BACKEND_NAMES;
   for (const name of candidates) {
     try {
-      const { note, ...rest } = await start(name, threads);
+      const { note, ...rest } = await start(name, threads, softwareGpu);
       await tf.ready();
       reason.unshift(requested ? `requested by ${options.backend ? 'the backend option' : 'GAN_BACKEND'}` : 'the fastest backend that started');
       if (note) reason.push(note);

@@ -17,6 +17,12 @@ export interface InitBackendOptions {
    * turns it off, `GAN_NATIVE=1` makes a missing addon an error).
    */
   native?: boolean;
+  /**
+   * With `backend: 'webgpu'`, accept a software adapter such as SwiftShader (default false; `GAN_WEBGPU_SOFTWARE=1`
+   * sets it). For testing the GPU code path on a machine without a GPU: it runs slower than wasm, so the search
+   * for the fastest backend never picks it.
+   */
+  softwareGpu?: boolean;
   /** Print the report of what runs to stdout (default false). */
   verbose?: boolean;
 }

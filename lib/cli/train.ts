@@ -61,7 +61,7 @@ runMain(async () => {
   }
   folder.writeConfig(cfg);
   if (data.kind === 'images') folder.writeDataInfo({ data: cfg.data, classNames: data.train.classNames, examples: data.train.images.shape[0] });
-  if (!a.resume) trainer.save(folder.checkpointDir);
+  if (!a.resume) await trainer.saveAsync(folder.checkpointDir);
 
   let stop = false;
   const onSignal = () => {
@@ -76,9 +76,9 @@ runMain(async () => {
   let pending: StepStats[] = [];
   const t0 = performance.now();
   const startStep = trainer.step;
-  const snapshot = () => {
+  const snapshot = async () => {
     fs.mkdirSync(path.dirname(folder.samplePath(trainer.step)), { recursive: true });
-    fs.writeFileSync(folder.samplePath(trainer.step), snapshotPng(gEma ?? g, cfg, data));
+    fs.writeFileSync(folder.samplePath(trainer.step), await snapshotPng(gEma ?? g, cfg, data));
   };
   const flush = () => {
     folder.appendLog(pending);
@@ -88,7 +88,8 @@ runMain(async () => {
   while (trainer.step < cfg.steps && !stop) {
     let s: StepStats;
     try {
-      s = trainer.trainStep();
+      // Asynchronous reads: the same numbers on cpu and wasm, and the only way to read back on webgpu.
+      s = await trainer.trainStepAsync();
     } catch (e) {
       // A diverged or failed step: keep the log up to it; the checkpoint on disk is the last good state.
       flush();
@@ -99,14 +100,14 @@ runMain(async () => {
     if (tty) process.stderr.write(`\r${progress(s, cfg.steps, rate)}`);
     else if (s.step % (cfg.logEvery * 10) === 0 || s.step === cfg.steps) console.log(progress(s, cfg.steps, rate));
     if (s.step % cfg.sampleEvery === 0 || s.step === cfg.steps) {
-      snapshot();
+      await snapshot();
       flush();
     }
-    if (s.step % cfg.checkpointEvery === 0) trainer.save(folder.checkpointDir);
-    // Let a pending Ctrl-C be seen between steps (the step itself is synchronous).
+    if (s.step % cfg.checkpointEvery === 0) await trainer.saveAsync(folder.checkpointDir);
+    // Let a pending Ctrl-C be seen between steps (on cpu and wasm the step never yields to the event loop).
     await new Promise((r) => setImmediate(r));
   }
-  trainer.save(folder.checkpointDir);
+  await trainer.saveAsync(folder.checkpointDir);
   flush();
   if (tty) process.stderr.write('\n');
   if (stop) {

@@ -1,11 +1,14 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { KernelConfig } from '@tensorflow/tfjs-core';
+import { registerAvgPoolGradGrad } from './avgPoolGradGrad';
 import { registerConv2dBackpropFilterGrad } from './conv2dBackpropFilterGrad';
 import { registerLeakyReluGrad } from './leakyReluGrad';
+import { registerMaxPoolGradGrad } from './maxPoolGradGrad';
 import { registerZeroGradients } from './zeroGradients';
 import { adamUpdateConfig } from './wasm/adamUpdate';
 import { makeBatchMatMul } from './wasm/batchMatMul';
 import { makeAvgPoolGrad, makeResizeNearestNeighborGrad } from './wasm/blockGrads';
+import { wasmMaxPoolGradConfig } from './wasm/maxPoolGrad';
 import { conv2DBackpropFilterConfig } from './wasm/conv2dBackpropFilter';
 import { conv2DBackpropInputConfig } from './wasm/conv2dBackpropInput';
 import { makeMean, makeSum } from './wasm/reduceLeadingAxes';
@@ -71,6 +74,8 @@ export function registerGanKernels(backendName: string, options: GanKernelOption
     ...registerZeroGradients().map((k) => `gradient: ${k} (zero)`),
     ...registerConv2dBackpropFilterGrad(),
     ...registerLeakyReluGrad(),
+    ...registerAvgPoolGradGrad(),
+    ...registerMaxPoolGradGrad(),
     ...registerSpectralNormGrad(),
   ];
   let patches = backendPatches.get(backendName);
@@ -92,6 +97,8 @@ function patchWasm(): string[] {
     replaceKernel(config);
     patches.push(`faster: ${config.kernelName}`);
   }
+  replaceKernel(wasmMaxPoolGradConfig);
+  patches.push(`fixed: ${wasmMaxPoolGradConfig.kernelName}`);
   return patches;
 }
 

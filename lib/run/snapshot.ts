@@ -17,16 +17,19 @@ export function toyExtent(data: string): number {
 /**
  * A picture of what G makes now, from fixed latents (so snapshots over training are comparable): a scatter of
  * 2,500 points over the mode centres for toy data, a sample sheet for images (one row per class when conditional).
+ * Reads asynchronously, so it works on webgpu too.
  */
-export function snapshotPng(g: Generator, cfg: RunConfig, data: RunData | null): Buffer {
+export async function snapshotPng(g: Generator, cfg: RunConfig, data: RunData | null): Promise<Buffer> {
   if (cfg.model === 'toy') {
     const { images } = generateImages(g, { n: 2500, seed: 1234 });
-    const points = images.dataSync();
+    const points = await images.data();
     images.dispose();
     return scatterPng(points, { centres: data?.kind === 'toy' ? data.mixture.centres : [], extent: toyExtent(cfg.data) });
   }
   const classes = Number(cfg.arch.classes ?? 0);
   const sheet = tf.tidy(() => (classes > 0 ? sampleSheet(g, { classes: Array.from({ length: Math.min(classes, 10) }, (_, k) => k), perClass: 8, seed: 1234 }) : generateImages(g, { n: 64, seed: 1234 }).images));
+  // Reading asynchronously first leaves the values on the host, where imageGridPng's synchronous read finds them.
+  await sheet.data();
   const png = imageGridPng(sheet, { cols: 8 });
   sheet.dispose();
   return png;

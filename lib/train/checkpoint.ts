@@ -15,15 +15,33 @@ export interface CheckpointManifest {
   tensors: { name: string; shape: number[]; dtype: 'float32' | 'int32'; offset: number; length: number }[];
 }
 
+/** A tensor's values as read from its backend, ready to be written. */
+export interface HostTensor {
+  shape: number[];
+  dtype: 'float32' | 'int32';
+  data: Float32Array | Int32Array;
+}
+
 /** Writes named float32/int32 tensors, the step and JSON state to the checkpoint folder `dir`, replacing it whole. */
 export function saveCheckpoint(dir: string, step: number, tensors: Map<string, tf.Tensor>, state: Record<string, unknown> = {}): void {
+  const host = new Map<string, HostTensor>();
+  for (const [name, t] of tensors) host.set(name, { shape: t.shape, dtype: storedDtype(name, t), data: t.dataSync() as Float32Array | Int32Array });
+  writeCheckpoint(dir, step, host, state);
+}
+
+/** The dtype a tensor is stored as; other dtypes are refused by name. */
+export function storedDtype(name: string, t: tf.Tensor): 'float32' | 'int32' {
+  if (t.dtype !== 'float32' && t.dtype !== 'int32') throw new Error(`checkpoint: tensor ${name} has dtype ${t.dtype}; only float32 and int32 are stored`);
+  return t.dtype;
+}
+
+/** Writes values already read to the host (see `saveCheckpoint`): the step for backends that read asynchronously. */
+export function writeCheckpoint(dir: string, step: number, tensors: Map<string, HostTensor>, state: Record<string, unknown> = {}): void {
   const parts: Buffer[] = [];
   const entries: CheckpointManifest['tensors'] = [];
   let offset = 0;
   for (const [name, t] of tensors) {
-    if (t.dtype !== 'float32' && t.dtype !== 'int32') throw new Error(`checkpoint: tensor ${name} has dtype ${t.dtype}; only float32 and int32 are stored`);
-    const data = t.dataSync() as Float32Array | Int32Array;
-    const bytes = Buffer.from(data.buffer, data.byteOffset, data.byteLength);
+    const bytes = Buffer.from(t.data.buffer, t.data.byteOffset, t.data.byteLength);
     entries.push({ name, shape: t.shape, dtype: t.dtype, offset, length: bytes.length });
     parts.push(Buffer.from(bytes));
     offset += bytes.length;

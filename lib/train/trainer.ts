@@ -7,8 +7,9 @@ import { orthogonalRegularization } from '../regularizers/orthogonal';
 import { clipWeights } from '../regularizers/weightClipping';
 import { rng } from '../../datasets/random';
 import { Adam } from './adam';
-import { loadCheckpoint, saveCheckpoint } from './checkpoint';
+import { loadCheckpoint, storedDtype, writeCheckpoint, type HostTensor } from './checkpoint';
 import { Ema, type EmaConfig } from './ema';
+import { runPlan, runPlanAsync, type ReadPlan } from './readPlan';
 
 export type { GeneratorLike } from '../models/registry';
 /** What training needs of a discriminator (every discriminator of the kit). */
@@ -121,54 +122,97 @@ export class Trainer {
     return { z, y: tf.tensor1d(Int32Array.from({ length: n }, () => Math.floor(u() * classes)), 'int32') };
   }
 
-  /** Sums gradients over micro-batches; returns the mean loss (and penalty) and the summed gradients. */
-  private accumulate(vars: tf.Variable[], micro: (k: number) => { loss: tf.Scalar; extra: tf.Scalar }): { loss: number; extra: number; grads: tf.Tensor[] } {
+  /** Sums gradients over micro-batches; returns the mean loss (with the penalty) and penalty, and the summed gradients. */
+  private accumulate(vars: tf.Variable[], micro: (k: number) => { loss: tf.Scalar; extra: tf.Scalar }): { loss: tf.Scalar; extra: tf.Scalar; grads: tf.Tensor[] } {
     const k = this.cfg.accumulate ?? 1;
     let total: tf.Tensor[] | null = null;
-    let loss = 0;
-    let extra = 0;
+    let loss = tf.scalar(0);
+    let extra = tf.scalar(0);
     for (let i = 0; i < k; i++) {
       const parts: { extra?: tf.Scalar } = {};
       const { value, grads } = tf.variableGrads(() => {
         const r = micro(i);
-        parts.extra = tf.keep(tf.clone(r.extra));
+        parts.extra = tf.keep(tf.div(r.extra, k) as tf.Scalar);
         return tf.div(tf.add(r.loss, r.extra), k) as tf.Scalar;
       }, vars);
-      loss += value.dataSync()[0];
-      extra += parts.extra!.dataSync()[0] / k;
       const g = vars.map((v) => grads[v.name]);
       const summed: tf.Tensor[] = total == null ? g : (total as tf.Tensor[]).map((t: tf.Tensor, j: number) => tf.add(t, g[j]));
       if (total != null) tf.dispose([...(total as tf.Tensor[]), ...g]);
       total = summed;
-      tf.dispose([value, parts.extra!]);
+      const [l, e] = [tf.add(loss, value) as tf.Scalar, tf.add(extra, parts.extra!) as tf.Scalar];
+      tf.dispose([loss, extra, value, parts.extra!]);
+      [loss, extra] = [l, e];
     }
     return { loss, extra, grads: total! };
   }
 
-  /** Refuses an update whose loss or gradient is not finite. */
-  private guard(stats: Record<string, number>, grads: tf.Tensor[]): void {
-    const norm = tf.tidy(() => grads.reduce((s: tf.Tensor, g) => tf.add(s, tf.sum(tf.square(g))), tf.scalar(0)).dataSync()[0]);
-    if (Object.values(stats).every(Number.isFinite) && Number.isFinite(norm)) return;
-    tf.dispose(grads);
-    throw new NonFiniteLossError(this.step + 1, { ...stats, gradNormSquared: norm }, this.lastCheckpoint);
+  /**
+   * One optimizer update: accumulates the gradients, reads the loss, penalty and squared gradient norm back in one
+   * transfer (one wait for a GPU per update), refuses a non-finite update, applies the rest. `known` are values
+   * already read this step, named in the divergence error.
+   */
+  private *update(
+    vars: tf.Variable[],
+    optimizer: Adam,
+    micro: (k: number) => { loss: tf.Scalar; extra: tf.Scalar },
+    known: Record<string, number>,
+    name: string,
+  ): ReadPlan<{ loss: number; extra: number }> {
+    const r = this.accumulate(vars, micro);
+    const summary = tf.tidy(() => tf.stack([r.loss, r.extra, r.grads.reduce((s: tf.Tensor, g) => tf.add(s, tf.sum(tf.square(g))), tf.scalar(0))]));
+    tf.dispose([r.loss, r.extra]);
+    let values: Float32Array | Int32Array;
+    try {
+      values = yield summary;
+    } catch (e) {
+      tf.dispose(r.grads);
+      throw e;
+    } finally {
+      summary.dispose();
+    }
+    const [loss, extra, norm] = values;
+    const stats = { ...known, [name]: loss };
+    if (!Object.values(stats).every(Number.isFinite) || !Number.isFinite(norm)) {
+      tf.dispose(r.grads);
+      throw new NonFiniteLossError(this.step + 1, { ...stats, gradNormSquared: norm }, this.lastCheckpoint);
+    }
+    optimizer.apply(vars.map((v, i) => [v, r.grads[i]]));
+    tf.dispose(r.grads);
+    return { loss, extra };
   }
 
+  /**
+   * One training step with synchronous reads (cpu, wasm, tensorflow). On webgpu in Node use `trainStepAsync`:
+   * a synchronous read there throws.
+   */
   trainStep(): StepStats {
     try {
-      return this.unguardedStep();
+      return runPlan(this.stepPlan());
     } catch (e) {
-      const message = String((e as Error).message);
-      if (/memory access out of bounds|out of memory|Cannot enlarge memory/i.test(message)) {
-        throw new Error(
-          `step ${this.step + 1} ran out of memory on the '${tf.getBackend()}' backend (${message}); the wasm backend has at most 4 GB. ` +
-            'Split the batch into micro-batches with `accumulate` (same effective batch), or lower the batch size or `ch`.',
-        );
-      }
-      throw e;
+      throw this.explain(e);
     }
   }
 
-  private unguardedStep(): StepStats {
+  /** One training step with asynchronous reads: works on every backend, and is the way to train on webgpu. */
+  async trainStepAsync(): Promise<StepStats> {
+    try {
+      return await runPlanAsync(this.stepPlan());
+    } catch (e) {
+      throw this.explain(e);
+    }
+  }
+
+  /** Turns the wasm heap's out-of-memory errors into one that says what to change. */
+  private explain(e: unknown): unknown {
+    const message = String((e as Error).message);
+    if (!/memory access out of bounds|out of memory|Cannot enlarge memory/i.test(message)) return e;
+    return new Error(
+      `step ${this.step + 1} ran out of memory on the '${tf.getBackend()}' backend (${message}); the wasm backend has at most 4 GB. ` +
+        'Split the batch into micro-batches with `accumulate` (same effective batch), or lower the batch size or `ch`.',
+    );
+  }
+
+  private *stepPlan(): ReadPlan<StepStats> {
     const t0 = performance.now();
     const { g, d } = this.cfg;
     const step = this.step;
@@ -178,7 +222,7 @@ export class Trainer {
     let penalty = 0;
     let batchSize = 0;
     for (let s = 0; s < (this.cfg.dSteps ?? 1); s++) {
-      const r = this.accumulate(dVars, (micro) => {
+      const dMicro = (micro: number) => {
         const real = this.cfg.batch(step, s, micro);
         batchSize = real.x.shape[0];
         const { z, y } = this.fakeInputs(batchSize, step, s, micro);
@@ -193,24 +237,20 @@ export class Trainer {
         if (this.cfg.gradientPenalty) extra = tf.add(extra, gradientPenalty(critic, real.x, fake, { lambda: this.cfg.gradientPenalty, seed: step * 7 + s })) as tf.Scalar;
         if (this.cfg.r1) extra = tf.add(extra, r1Penalty(critic, real.x, this.cfg.r1)) as tf.Scalar;
         return { loss, extra };
-      });
-      this.guard({ dLoss: r.loss }, r.grads);
-      this.dOptimizer.apply(dVars.map((v, i) => [v, r.grads[i]]));
-      tf.dispose(r.grads);
+      };
+      const r = yield* this.update(dVars, this.dOptimizer, dMicro, {}, 'dLoss');
       if (this.cfg.weightClip) clipWeights(dVars, this.cfg.weightClip);
       dLoss = r.loss;
       penalty = r.extra;
     }
     const orthoVars = this.cfg.orthoReg ? (g.orthoWeights?.() ?? gVars.filter((v) => v.rank >= 2)) : [];
-    const gr = this.accumulate(gVars, (micro) => {
+    const gMicro = (micro: number) => {
       const { z, y } = this.fakeInputs(batchSize, step, 99, micro);
       const loss = this.loss.g(d.apply(g.apply(z, y), y));
       const ortho = this.cfg.orthoReg ? orthogonalRegularization(orthoVars, this.cfg.orthoReg) : tf.scalar(0);
       return { loss, extra: ortho };
-    });
-    this.guard({ dLoss, gLoss: gr.loss }, gr.grads);
-    this.gOptimizer.apply(gVars.map((v, i) => [v, gr.grads[i]]));
-    tf.dispose(gr.grads);
+    };
+    const gr = yield* this.update(gVars, this.gOptimizer, gMicro, { dLoss }, 'gLoss');
     this.step++;
     this.ema?.update(this.step);
     return { step: this.step, dLoss, gLoss: gr.loss - gr.extra, penalty, ortho: gr.extra, ms: performance.now() - t0 };
@@ -219,16 +259,34 @@ export class Trainer {
   /**
    * Trains until `o.until`, calling the callbacks after every step and writing checkpoints. When a step diverges
    * the error names the last good checkpoint, and the models in memory are left as they were before that step.
+   * Reads synchronously; on webgpu in Node use `runAsync`.
    */
   run(o: RunOptions): StepStats[] {
+    try {
+      return runPlan(this.runPlan(o));
+    } catch (e) {
+      throw this.explain(e);
+    }
+  }
+
+  /** `run` with asynchronous reads: works on every backend, and is the way to train on webgpu. */
+  async runAsync(o: RunOptions): Promise<StepStats[]> {
+    try {
+      return await runPlanAsync(this.runPlan(o));
+    } catch (e) {
+      throw this.explain(e);
+    }
+  }
+
+  private *runPlan(o: RunOptions): ReadPlan<StepStats[]> {
     const history: StepStats[] = [];
     const every = o.checkpointEvery ?? 1000;
-    if (o.checkpointDir && this.lastCheckpoint == null) this.save(o.checkpointDir);
+    if (o.checkpointDir && this.lastCheckpoint == null) yield* this.savePlan(o.checkpointDir, {});
     while (this.step < o.until) {
-      const stats = this.trainStep();
+      const stats = yield* this.stepPlan();
       history.push(stats);
       for (const cb of o.callbacks ?? []) cb(stats, this);
-      if (o.checkpointDir && (this.step % every === 0 || this.step === o.until)) this.save(o.checkpointDir);
+      if (o.checkpointDir && (this.step % every === 0 || this.step === o.until)) yield* this.savePlan(o.checkpointDir, {});
     }
     return history;
   }
@@ -252,8 +310,20 @@ export class Trainer {
     return out;
   }
 
+  /** Writes a checkpoint of everything a resumed run needs (`extraState` is stored beside it as JSON). */
   save(dir: string, extraState: Record<string, unknown> = {}): void {
-    saveCheckpoint(dir, this.step, this.stateTensors(), { ...extraState, gAdamStep: this.gOptimizer.step, dAdamStep: this.dOptimizer.step });
+    runPlan(this.savePlan(dir, extraState));
+  }
+
+  /** `save` with asynchronous reads (webgpu). */
+  async saveAsync(dir: string, extraState: Record<string, unknown> = {}): Promise<void> {
+    await runPlanAsync(this.savePlan(dir, extraState));
+  }
+
+  private *savePlan(dir: string, extraState: Record<string, unknown>): ReadPlan<void> {
+    const host = new Map<string, HostTensor>();
+    for (const [name, t] of this.stateTensors()) host.set(name, { shape: t.shape, dtype: storedDtype(name, t), data: yield t });
+    writeCheckpoint(dir, this.step, host, { ...extraState, gAdamStep: this.gOptimizer.step, dAdamStep: this.dOptimizer.step });
     this.lastCheckpoint = dir;
   }
 

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { tf, type BackendName } from '../../lib';
-import { on, seeded, webgpuAvailable } from '../helpers';
+import { on, seeded } from '../helpers';
 
 /**
  * WGAN-GP needs the gradient of ‖∇ₓD(x)‖ with respect to D's weights: a second-order gradient through conv,
@@ -72,12 +72,4 @@ async function assertPenaltyGradient(backend: BackendName): Promise<void> {
 
 test('gradient-penalty gradient w.r.t. critic weights matches finite differences on cpu', () => assertPenaltyGradient('cpu'));
 test('gradient-penalty gradient w.r.t. critic weights matches finite differences on wasm', () => assertPenaltyGradient('wasm'));
-test('gradient-penalty gradient on webgpu (where a GPU adapter exists)', async (t) => {
-  const gpu = await webgpuAvailable();
-  if (!gpu.ok) {
-    // Reported as skipped, with the reason, never as a pass: no hardware adapter here (issue 17 brings SwiftShader).
-    t.skip(`webgpu not tested: ${gpu.why}`);
-    return;
-  }
-  await assertPenaltyGradient('webgpu');
-});
+// On webgpu the same second-order gradients are compared with cpu's in test/webgpu/penalties.test.ts.
