@@ -30,7 +30,7 @@ export function listNotebooks(): string[] {
  * Executes one notebook top to bottom with the tslab kernel through Jupyter's own client, in quick mode unless
  * `full`, writes the executed copy (signed as trusted by the runner, since we ran it) and an HTML export to build/notebooks.
  */
-export function runNotebook(file: string, opts: { full?: boolean; timeoutSeconds?: number } = {}): NotebookRun {
+export function runNotebook(file: string, opts: { full?: boolean; timeoutSeconds?: number; env?: Record<string, string>; tag?: string } = {}): NotebookRun {
   const jupyter = findJupyter();
   if (jupyter == null) throw new Error(HOW_TO_GET_JUPYTER);
   writeKernelSpec();
@@ -38,9 +38,10 @@ export function runNotebook(file: string, opts: { full?: boolean; timeoutSeconds
   const name = path.basename(file, '.ipynb');
   const source = path.isAbsolute(file) ? file : path.join(ROOT, 'notebooks', file.endsWith('.ipynb') ? file : `${file}.ipynb`);
   if (!fs.existsSync(source)) throw new Error(`no notebook ${source}; the notebooks are: ${listNotebooks().join(', ')}`);
-  const executed = path.join(EXECUTED, `${name}.ipynb`);
+  // A tagged run (another backend, say) keeps its executed copy beside the plain one instead of replacing it.
+  const executed = path.join(EXECUTED, `${name}${opts.tag ? `.${opts.tag}` : ''}.ipynb`);
   const python = jupyterPython(jupyter);
-  const env = jupyterEnv({ GAN_QUICK: opts.full ? '0' : '1' });
+  const env = jupyterEnv({ GAN_QUICK: opts.full ? '0' : '1', ...opts.env });
   const t0 = Date.now();
   const r = spawnSync(
     python,

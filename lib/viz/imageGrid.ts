@@ -17,7 +17,7 @@ export interface GridOptions {
 
 /**
  * Draws a batch [n, h, w, c] (c = 1 or 3) as a grid and encodes it as PNG, for sample sheets and interpolations.
- * Values outside the range are clipped.
+ * Values outside the range are clipped. On webgpu, `await images.data()` first (see notebook 00).
  */
 export function imageGridPng(images: tf.Tensor4D, o: GridOptions = {}): Buffer {
   const [n, h, w, c] = images.shape;
@@ -27,9 +27,11 @@ export function imageGridPng(images: tf.Tensor4D, o: GridOptions = {}): Buffer {
   const pad = o.pad ?? 2;
   const scale = o.scale ?? Math.max(1, Math.ceil(64 / Math.max(h, w)));
   const [lo, hi] = o.range ?? [-1, 1];
-  const pixels = tf.tidy(() =>
-    images.sub(lo).div(hi - lo).clipByValue(0, 1).mul(255).round().dataSync(),
-  );
+  // Scaled on the host from the tensor's own values: after one `await images.data()` this works on webgpu too,
+  // whose synchronous reads of a freshly computed tensor fail in Node.
+  const values = images.dataSync();
+  const pixels = new Uint8Array(values.length);
+  for (let i = 0; i < values.length; i++) pixels[i] = Math.round(255 * Math.min(1, Math.max(0, (values[i] - lo) / (hi - lo))));
   const cellW = w * scale;
   const cellH = h * scale;
   const width = cols * cellW + (cols + 1) * pad;

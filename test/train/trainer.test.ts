@@ -212,3 +212,28 @@ test('run(): callbacks every step, periodic checkpoints, and a divergence that n
   disposeTrainer(t);
   fs.rmSync(path.dirname(dir), { recursive: true, force: true });
 });
+
+test('the asynchronous step, run and save (the webgpu path) give what the synchronous ones give', async () => {
+  await on('wasm', () => undefined);
+  const root = fs.mkdtempSync(path.join(os.tmpdir(), 'gan-async-'));
+  const sync = bigganTrainer();
+  const a = [sync.trainStep(), ...sync.run({ until: 3, checkpointDir: path.join(root, 'sync') })];
+  const async_ = bigganTrainer();
+  const b = [await async_.trainStepAsync(), ...(await async_.runAsync({ until: 3, checkpointDir: path.join(root, 'async') }))];
+  const numbers = (s: { dLoss: number; gLoss: number; penalty: number; ortho: number }[]) => s.map((x) => [x.dLoss, x.gLoss, x.penalty, x.ortho]);
+  assert.deepEqual(numbers(b), numbers(a), 'identical losses, penalties and orthogonality terms');
+  const blob = (dir: string) => fs.readFileSync(path.join(root, dir, 'tensors.bin'));
+  assert.ok(blob('async').equals(blob('sync')), 'byte-identical checkpoints');
+  await async_.saveAsync(path.join(root, 'again'));
+  assert.ok(fs.readFileSync(path.join(root, 'again', 'tensors.bin')).equals(blob('sync')));
+  disposeTrainer(sync);
+  disposeTrainer(async_);
+
+  const poisoned = bigganTrainer({ batch: () => ({ x: tf.fill([4, 32, 32, 3], NaN), y: tf.tensor1d([0, 1, 2, 0], 'int32') }) });
+  const live = tf.memory().numTensors;
+  await assert.rejects(() => poisoned.trainStepAsync(), (e: unknown) => e instanceof NonFiniteLossError && e.step === 1);
+  assert.equal(poisoned.step, 0, 'no update applied');
+  assert.equal(tf.memory().numTensors, live, 'a refused asynchronous step frees its gradients');
+  disposeTrainer(poisoned);
+  fs.rmSync(root, { recursive: true, force: true });
+});

@@ -95,7 +95,7 @@ const CASES: Case[] = [
         g,
         d: new BigGanDiscriminator(cfg),
         gEma: new BigGanGenerator(cfg),
-        ema: { decay: 0.9, start: 0 },
+        ema: { decay: 0.9, startStep: 0 },
         zDim: g.cfg.zDim,
         classes: 3,
         orthoReg: 1e-4,
