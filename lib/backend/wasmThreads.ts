@@ -13,14 +13,13 @@ import { BackendWasm, setThreadsCount } from '@tensorflow/tfjs-backend-wasm';
  * registered under the name `wasm` so every stock wasm kernel (and ours) applies to it.
  */
 
-const WASM_OUT = path.join(path.dirname(require.resolve('@tensorflow/tfjs-backend-wasm/package.json')), 'wasm-out');
-const FACTORY_JS = path.join(WASM_OUT, 'tfjs-backend-wasm-threaded-simd.js');
-const WASM_BINARY = path.join(WASM_OUT, 'tfjs-backend-wasm-threaded-simd.wasm');
+/** The package's build folder, looked up when wasm starts (a bundle for GPU machines carries no wasm files). */
+const wasmOut = (file: string): string => path.join(path.dirname(require.resolve('@tensorflow/tfjs-backend-wasm/package.json')), 'wasm-out', file);
 
 /** emscripten's worker loader, shipped as a JS string; Node needs it as a file. */
 function workerFile(): string {
   // eslint-disable-next-line @typescript-eslint/no-var-requires
-  const { wasmWorkerContents } = require(path.join(WASM_OUT, 'tfjs-backend-wasm-threaded-simd.worker.js')) as {
+  const { wasmWorkerContents } = require(wasmOut('tfjs-backend-wasm-threaded-simd.worker.js')) as {
     wasmWorkerContents: string;
   };
   // The template literal turned the source's "\\n" escapes into real newlines inside string literals.
@@ -44,11 +43,11 @@ interface EmscriptenModule {
 /** Loads the threaded SIMD module with worker and binary located as files. */
 async function loadThreadedModule(): Promise<EmscriptenModule> {
   // eslint-disable-next-line @typescript-eslint/no-var-requires
-  const factory = require(FACTORY_JS) as (config: object) => Promise<EmscriptenModule>;
+  const factory = require(wasmOut('tfjs-backend-wasm-threaded-simd.js')) as (config: object) => Promise<EmscriptenModule>;
   const worker = workerFile();
   const module = await withDoubledCoreCount(() => factory({
-    locateFile: (file: string) => (file.endsWith('.worker.js') ? worker : file.endsWith('.wasm') ? WASM_BINARY : file),
-    mainScriptUrlOrBlob: FACTORY_JS,
+    locateFile: (file: string) => (file.endsWith('.worker.js') ? worker : file.endsWith('.wasm') ? wasmOut('tfjs-backend-wasm-threaded-simd.wasm') : file),
+    mainScriptUrlOrBlob: wasmOut('tfjs-backend-wasm-threaded-simd.js'),
     // emscripten prints a pthread warning when a worker ends with the process; nothing is lost.
     printErr: (text: string) => {
       if (!/pthread|Assertion/.test(text)) console.error(text);

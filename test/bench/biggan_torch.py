@@ -12,7 +12,7 @@ import torch
 import torch.nn as nn
 import torch.nn.functional as F
 
-from torch_timing import report
+from torch_timing import DEVICE, report
 
 SN = nn.utils.spectral_norm
 CLASSES, Z_DIM, SHARED_DIM, BATCH = 10, 128, 128, 64
@@ -120,15 +120,15 @@ def main():
     ch, channels, steps = int(sys.argv[1]), int(sys.argv[2]), int(sys.argv[3])
     torch.set_num_threads(int(os.environ.get("TORCH_THREADS", "2")))
     torch.manual_seed(1)
-    g, d = Generator(ch, channels), Discriminator(ch, channels)
+    g, d = Generator(ch, channels).to(DEVICE), Discriminator(ch, channels).to(DEVICE)
     g_opt = torch.optim.Adam(g.parameters(), 1e-4, betas=(0.0, 0.999))
     d_opt = torch.optim.Adam(d.parameters(), 4e-4, betas=(0.0, 0.999))
-    x = torch.rand(BATCH, channels, 32, 32) * 2 - 1
-    y_real = torch.arange(BATCH) % CLASSES
+    x = torch.rand(BATCH, channels, 32, 32, device=DEVICE) * 2 - 1
+    y_real = torch.arange(BATCH, device=DEVICE) % CLASSES
 
     def step():
-        z = torch.randn(BATCH, Z_DIM)
-        y = torch.randint(0, CLASSES, (BATCH,))
+        z = torch.randn(BATCH, Z_DIM, device=DEVICE)
+        y = torch.randint(0, CLASSES, (BATCH,), device=DEVICE)
         with torch.no_grad():
             fake = g(z, y)
         scores = d(torch.cat([x, fake]), torch.cat([y_real, y]))
@@ -137,8 +137,8 @@ def main():
         d_opt.zero_grad(set_to_none=True)
         d_loss.backward()
         d_opt.step()
-        z = torch.randn(BATCH, Z_DIM)
-        y = torch.randint(0, CLASSES, (BATCH,))
+        z = torch.randn(BATCH, Z_DIM, device=DEVICE)
+        y = torch.randint(0, CLASSES, (BATCH,), device=DEVICE)
         g_loss = -d(g(z, y), y).mean()
         g_opt.zero_grad(set_to_none=True)
         g_loss.backward()

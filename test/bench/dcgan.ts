@@ -9,12 +9,8 @@ import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { BACKEND_NAMES, type BackendName, describeBackend, initBackend, tf } from '../../lib';
-import { DcganDiscriminator, DcganGenerator } from '../../lib/models/dcgan';
-import { Adam } from '../../lib/train/adam';
-import { nonSaturatingLoss } from '../../lib/losses';
-import { BigGanDiscriminator, BigGanGenerator, BIGGAN_PRESETS } from '../../lib/models/biggan';
-import { Trainer } from '../../lib/train/trainer';
 import { profileKernels } from '../../lib/backend/profile';
+import { bigganBenchTrainer, dcganBenchTrainer, median, parameterCount, round } from './benchTrainers';
 
 interface RunResult {
   backend: BackendName;
@@ -47,25 +43,20 @@ interface RunOptions {
 /** One configuration, in this process: warm up two steps, then time `steps` more. */
 async function run(o: RunOptions): Promise<RunResult> {
   const info = await initBackend({ backend: o.backend, threads: o.threads, native: o.native });
-  const cfg = { zDim: 128, ch: o.ch, resolution: 32, channels: 3, seed: 1 };
-  const g = new DcganGenerator(cfg);
-  const d = new DcganDiscriminator(cfg);
-  const gOptimizer = new Adam();
-  const dOptimizer = new Adam();
-  const real = tf.randomUniform([o.batch, 32, 32, 3], -1, 1, 'float32', 7);
-  const trainer = new Trainer({ g, d, gOptimizer, dOptimizer, zDim: cfg.zDim, loss: nonSaturatingLoss, batch: () => ({ x: real }), seed: 1 });
-  const step = (_i: number) => trainer.trainStep();
-  step(0);
-  step(1);
+  const { trainer } = dcganBenchTrainer(o);
+  // Asynchronous reads: free on cpu and wasm, and the only way to read back on webgpu.
+  const step = (_i: number) => trainer.trainStepAsync();
+  await step(0);
+  await step(1);
   const afterStep2 = tf.memory().numTensors;
   const times: number[] = [];
   for (let i = 0; i < o.steps; i++) {
     const t0 = performance.now();
-    step(2 + i);
+    await step(2 + i);
     times.push(performance.now() - t0);
   }
   const afterLast = tf.memory().numTensors;
-  const top = o.backend === 'wasm' || o.backend === 'cpu' ? profileKernels(() => step(99)).slice(0, 6) : undefined;
+  const top = o.backend === 'wasm' || o.backend === 'cpu' ? profileKernels(() => trainer.trainStep()).slice(0, 6) : undefined;
   return {
     backend: o.backend,
     label: o.label,
@@ -83,11 +74,6 @@ async function run(o: RunOptions): Promise<RunResult> {
   };
 }
 
-const round = (x: number) => Math.round(x * 10) / 10;
-const median = (xs: number[]) => {
-  const s = [...xs].sort((a, b) => a - b);
-  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
-};
 
 /** A BigGAN-32 configuration of the benchmark: width, image channels, and micro-batches per batch of 64. */
 interface BigganOptions {
@@ -115,37 +101,22 @@ interface BigganResult {
  */
 async function runBiggan(o: BigganOptions): Promise<BigganResult> {
   await initBackend({ backend: o.backend });
-  const cfg = { ...BIGGAN_PRESETS.biggan32, ch: o.ch, channels: o.channels };
-  const g = new BigGanGenerator(cfg);
-  const d = new BigGanDiscriminator(cfg);
-  const n = 64 / o.micro;
-  const trainer = new Trainer({
-    g,
-    d,
-    zDim: 128,
-    classes: 10,
-    accumulate: o.micro,
-    batch: (step, s, m) => ({
-      x: tf.randomUniform([n, 32, 32, o.channels], -1, 1, 'float32', step * 100 + s * 10 + m),
-      y: tf.tensor1d(Int32Array.from({ length: n }, (_, i) => i % 10), 'int32'),
-    }),
-  });
-  trainer.trainStep();
-  trainer.trainStep();
+  const { trainer, g, d } = bigganBenchTrainer(o);
+  await trainer.trainStepAsync();
+  await trainer.trainStepAsync();
   const afterStep2 = tf.memory().numTensors;
   const times: number[] = [];
   for (let i = 0; i < o.steps; i++) {
     const t0 = performance.now();
-    trainer.trainStep();
+    await trainer.trainStepAsync();
     times.push(performance.now() - t0);
   }
-  const count = (m: { parameters(): tf.Variable[] }) => m.parameters().reduce((sum, v) => sum + v.size, 0);
   const top = o.backend === 'wasm' && o.ch <= 16 ? profileKernels(() => trainer.trainStep()).slice(0, 6) : undefined;
   return {
     ms_per_step: round(times.reduce((a, b) => a + b, 0) / times.length),
     ms_median: round(median(times)),
-    g_params: count(g),
-    d_params: count(d),
+    g_params: parameterCount(g),
+    d_params: parameterCount(d),
     tensors_after_step2: afterStep2,
     tensors_after_last: tf.memory().numTensors,
     top_kernels: top?.map((k) => ({ kernel: k.kernel, ms: round(k.ms) })),

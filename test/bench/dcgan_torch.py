@@ -11,7 +11,7 @@ import torch
 import torch.nn as nn
 import torch.nn.functional as F
 
-from torch_timing import report
+from torch_timing import DEVICE, report
 
 
 def generator(z_dim=128, ch=32, channels=3):
@@ -39,13 +39,13 @@ def main():
     steps = int(sys.argv[1]) if len(sys.argv) > 1 else 5
     torch.set_num_threads(threads)
     torch.manual_seed(0)
-    g, d = generator(), discriminator()
+    g, d = generator().to(DEVICE), discriminator().to(DEVICE)
     g_opt = torch.optim.Adam(g.parameters(), 2e-4, betas=(0.5, 0.999))
     d_opt = torch.optim.Adam(d.parameters(), 2e-4, betas=(0.5, 0.999))
-    real = torch.rand(64, 3, 32, 32) * 2 - 1
+    real = torch.rand(64, 3, 32, 32, device=DEVICE) * 2 - 1
 
     def step():
-        z = torch.randn(64, 128)
+        z = torch.randn(64, 128, device=DEVICE)
         with torch.no_grad():
             fake = g(z)
         real_logits, fake_logits = d(torch.cat([real, fake])).chunk(2)
@@ -53,7 +53,7 @@ def main():
         d_opt.zero_grad(set_to_none=True)
         d_loss.backward()
         d_opt.step()
-        z = torch.randn(64, 128)
+        z = torch.randn(64, 128, device=DEVICE)
         g_loss = F.softplus(-d(g(z))).mean()
         g_opt.zero_grad(set_to_none=True)
         g_loss.backward()

@@ -1,0 +1,60 @@
+import * as tf from '@tensorflow/tfjs';
+import { BigGanDiscriminator, BigGanGenerator, BIGGAN_PRESETS } from '../../lib/models/biggan';
+import { DcganDiscriminator, DcganGenerator } from '../../lib/models/dcgan';
+import { nonSaturatingLoss } from '../../lib/losses';
+import { Adam } from '../../lib/train/adam';
+import { Trainer } from '../../lib/train/trainer';
+
+/**
+ * The training steps the benchmarks time, on whatever backend is current: built here once so that the CPU
+ * benchmark (`npm run bench`) and the GPU check (tools/gpucheck) time the same thing as their PyTorch peers
+ * (`dcgan_torch.py`, `biggan_torch.py`).
+ */
+export interface BenchModels {
+  trainer: Trainer;
+  g: { parameters(): tf.Variable[] };
+  d: { parameters(): tf.Variable[] };
+}
+
+/** DCGAN 32×32 RGB: non-saturating loss, Adam 2e-4 / (0.5, 0.999), one fixed real batch. */
+export function dcganBenchTrainer(o: { batch: number; ch: number }): BenchModels {
+  const cfg = { zDim: 128, ch: o.ch, resolution: 32 as const, channels: 3, seed: 1 };
+  const g = new DcganGenerator(cfg);
+  const d = new DcganDiscriminator(cfg);
+  const real = tf.randomUniform([o.batch, 32, 32, 3], -1, 1, 'float32', 7);
+  const trainer = new Trainer({ g, d, gOptimizer: new Adam(), dOptimizer: new Adam(), zDim: cfg.zDim, loss: nonSaturatingLoss, batch: () => ({ x: real }), seed: 1 });
+  return { trainer, g, d };
+}
+
+/**
+ * BigGAN-32 (the biggan32 preset at width `ch`): conditional, 10 classes, hinge loss, one D and one G update,
+ * Adam, no EMA or orthogonal regularisation, an effective batch of `batch` (default 64) in `micro` micro-batches.
+ */
+export function bigganBenchTrainer(o: { ch: number; channels: number; micro: number; batch?: number }): BenchModels {
+  const cfg = { ...BIGGAN_PRESETS.biggan32, ch: o.ch, channels: o.channels };
+  const g = new BigGanGenerator(cfg);
+  const d = new BigGanDiscriminator(cfg);
+  const n = (o.batch ?? 64) / o.micro;
+  const trainer = new Trainer({
+    g,
+    d,
+    zDim: 128,
+    classes: 10,
+    accumulate: o.micro,
+    batch: (step, s, m) => ({
+      x: tf.randomUniform([n, 32, 32, o.channels], -1, 1, 'float32', step * 100 + s * 10 + m),
+      y: tf.tensor1d(Int32Array.from({ length: n }, (_, i) => i % 10), 'int32'),
+    }),
+  });
+  return { trainer, g, d };
+}
+
+/** Sum of a model's parameter sizes. */
+export const parameterCount = (m: { parameters(): tf.Variable[] }): number => m.parameters().reduce((sum, v) => sum + v.size, 0);
+
+export const round = (x: number): number => Math.round(x * 10) / 10;
+
+export function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+}
