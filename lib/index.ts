@@ -19,6 +19,7 @@ export * from './sample';
 export { Trainer, NonFiniteLossError, type TrainerConfig, type StepStats, type BatchSource, type GeneratorLike, type DiscriminatorLike, type RunOptions, type StepCallback } from './train/trainer';
 export { saveCheckpoint, loadCheckpoint, type CheckpointManifest } from './train/checkpoint';
 export * from './models/toyMlp';
+export { packSamples } from './models/pack';
 export * from './models/registry';
 export * from './metrics';
 export * from './run';

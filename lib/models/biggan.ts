@@ -5,6 +5,7 @@ import { BatchNorm, Conv2d, Linear, type ConvConfig, type WeightInit } from '../
 import { Module, SeedStream } from '../nn/module';
 import { DBlock, GBlock } from '../nn/resBlocks';
 import { SelfAttention } from '../nn/selfAttention';
+import { checkPack, packSamples } from './pack';
 
 /** The image sides BigGAN has architectures for. */
 export type BigGanResolution = 32 | 64 | 128;
@@ -31,6 +32,8 @@ export interface BigGanConfig {
    * per layer in JavaScript: about a second for biggan32, much longer for the 128 preset's 1,536-wide layers.
    */
   init?: 'orthogonal' | 'normal';
+  /** D only: PacGAN packing, samples judged together (default 1; unconditional D only). */
+  pack?: number;
   seed?: number;
 }
 
@@ -71,6 +74,7 @@ function resolve(cfg: BigGanConfig): Required<BigGanConfig> {
     channels: 3,
     spectralNorm: true,
     init: 'orthogonal',
+    pack: 1,
     seed: 1,
     ...cfg,
   };
@@ -187,7 +191,8 @@ export class BigGanDiscriminator extends Module {
     const arch = D_ARCH[c.resolution];
     const sn = c.spectralNorm;
     const conv = (cc: ConvConfig) => new Conv2d({ ...cc, spectralNorm: sn, init: weightInit(c), seed: seeds.take() });
-    let inC = c.channels;
+    checkPack(c.pack, c.classes, 'BigGanDiscriminator');
+    let inC = c.channels * c.pack;
     arch.out.forEach((mult, i) => {
       const outC = mult * c.ch;
       this.blocks.push(this.child(`blocks.${i}`, new DBlock({ inChannels: inC, outChannels: outC, conv, downsample: arch.down[i], preactivation: i > 0 })));
@@ -199,10 +204,10 @@ export class BigGanDiscriminator extends Module {
     this.embed = c.classes > 0 ? this.child('embed', new Embedding({ classes: c.classes, dim: inC, spectralNorm: sn, seed: seeds.take() })) : null;
   }
 
-  /** Scores [n] (logits for minimax losses, values for hinge and Wasserstein). */
+  /** Scores [n] (logits for minimax losses, values for hinge and Wasserstein; [n / pack] with packing). */
   apply(x: tf.Tensor4D, y?: tf.Tensor1D): tf.Tensor1D {
     if (this.embed && y == null) throw new Error(`this BigGAN discriminator is conditional (${this.cfg.classes} classes): pass class ids y`);
-    let h = x;
+    let h = packSamples(x, this.cfg.pack);
     this.blocks.forEach((block, i) => {
       h = block.apply(h);
       const attn = this.attentions.get(i);

@@ -3,6 +3,7 @@ import { ConditionalBatchNorm } from '../nn/conditionalBatchNorm';
 import { Embedding } from '../nn/embedding';
 import { BatchNorm, Conv2d, ConvTranspose2d, Linear, type SpectralNormOption } from '../nn/layers';
 import { Module, SeedStream } from '../nn/module';
+import { checkPack, packSamples } from './pack';
 
 /** Configures a DCGAN generator and discriminator pair: sizes, widths and how each player sees the class. */
 export interface DcganConfig {
@@ -28,6 +29,8 @@ export interface DcganConfig {
   dConditioning?: 'concat' | 'projection';
   /** Spectral norm on every layer of D (SNGAN's recipe applied to this DCGAN discriminator). */
   spectralNorm?: SpectralNormOption;
+  /** D only: PacGAN packing, samples judged together (default 1; unconditional D only). */
+  pack?: number;
   seed?: number;
 }
 
@@ -40,6 +43,7 @@ const DEFAULTS: Required<DcganConfig> = {
   gConditioning: 'cbn',
   dConditioning: 'projection',
   spectralNorm: false,
+  pack: 1,
   seed: 1,
 };
 
@@ -120,7 +124,8 @@ export class DcganDiscriminator extends Module {
     super();
     const c = (this.cfg = resolved(config));
     const seeds = new SeedStream(c.seed + 1000);
-    let width = c.channels + (c.classes > 0 && c.dConditioning === 'concat' ? c.classes : 0);
+    checkPack(c.pack, c.classes, 'DcganDiscriminator');
+    let width = c.channels * c.pack + (c.classes > 0 && c.dConditioning === 'concat' ? c.classes : 0);
     let next = 2 * c.ch;
     for (let i = 0; i < Math.log2(c.resolution / 4); i++) {
       this.downs.push(this.child(`down${i}`, new Conv2d({ inChannels: width, outChannels: next, kernel: 4, stride: 2, spectralNorm: c.spectralNorm, seed: seeds.take() })));
@@ -133,18 +138,18 @@ export class DcganDiscriminator extends Module {
     this.embed = projection ? this.child('embed', new Embedding({ classes: c.classes, dim: 16 * 4 * c.ch, spectralNorm: c.spectralNorm, seed: seeds.take() })) : null;
   }
 
-  /** Logits, shape [n]. */
+  /** Logits, shape [n] (one per pack of `pack` samples: [n / pack]). */
   apply(x: tf.Tensor4D, y?: tf.Tensor1D): tf.Tensor1D {
     const c = this.cfg;
     needLabels(c, y, 'DCGAN discriminator');
-    let h = x;
+    let h = packSamples(x, c.pack);
     if (c.classes > 0 && c.dConditioning === 'concat') {
       const [n, height, width] = x.shape;
       const planes = tf.tile(oneHot(y!, c.classes).reshape([n, 1, 1, c.classes]), [1, height, width, 1]) as tf.Tensor4D;
       h = tf.concat([x, planes], 3) as tf.Tensor4D;
     }
     for (const conv of this.downs) h = tf.leakyRelu(conv.apply(h), 0.2);
-    const features = tf.leakyRelu(this.mid.apply(h), 0.2).reshape([x.shape[0], -1]) as tf.Tensor2D;
+    const features = tf.leakyRelu(this.mid.apply(h), 0.2).reshape([h.shape[0], -1]) as tf.Tensor2D;
     const logit = this.fc.apply(features).reshape([-1]) as tf.Tensor1D;
     return this.embed ? (tf.add(logit, tf.sum(tf.mul(this.embed.apply(y!), features), 1)) as tf.Tensor1D) : logit;
   }

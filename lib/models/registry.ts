@@ -25,11 +25,23 @@ export interface Discriminator extends Module {
 }
 
 /**
+ * One player's options from a run's `arch`: the shared keys, overridden by the player's own object under `g` or
+ * `d` (PacGAN's toy players differ in width, depth and activation: `{ g: { hidden: 400 }, d: { maxout: 5 } }`).
+ */
+export function playerArch(arch: Record<string, unknown>, player: 'g' | 'd'): Record<string, unknown> {
+  const { g, d, ...shared } = arch;
+  const own = player === 'g' ? g : d;
+  if (own != null && (typeof own !== 'object' || Array.isArray(own))) throw new Error(`arch.${player} must be an object of ${player === 'g' ? 'generator' : 'discriminator'} options, got ${JSON.stringify(own)}`);
+  return { ...shared, ...(own as Record<string, unknown> | undefined) };
+}
+
+/**
  * The generator of a model kind and config: the one place model kinds map to generator classes. By default it is
  * built to receive trained weights, so BigGAN's orthogonal initialisation is skipped (O(n³) per layer, and the
  * weights are overwritten anyway); `forTraining` keeps the config's initialisation.
  */
-export function generatorFor(model: ModelKind, arch: Record<string, unknown>, o: { forTraining?: boolean } = {}): Generator {
+export function generatorFor(model: ModelKind, config: Record<string, unknown>, o: { forTraining?: boolean } = {}): Generator {
+  const arch = playerArch(config, 'g');
   if (model === 'toy') return new ToyMlpGenerator(arch as ToyMlpConfig);
   if (model === 'dcgan') return new DcganGenerator(arch as DcganConfig);
   if (model === 'biggan') return new BigGanGenerator({ ...(arch as unknown as BigGanConfig), ...(o.forTraining ? {} : { init: 'normal' as const }) });
@@ -37,7 +49,8 @@ export function generatorFor(model: ModelKind, arch: Record<string, unknown>, o:
 }
 
 /** The discriminator of a model kind and config (for training: its own initialisation). */
-export function discriminatorFor(model: ModelKind, arch: Record<string, unknown>): Discriminator {
+export function discriminatorFor(model: ModelKind, config: Record<string, unknown>): Discriminator {
+  const arch = playerArch(config, 'd');
   if (model === 'toy') return new ToyMlpDiscriminator(arch as ToyMlpConfig);
   if (model === 'dcgan') return new DcganDiscriminator(arch as DcganConfig);
   if (model === 'biggan') return new BigGanDiscriminator(arch as unknown as BigGanConfig);

@@ -1,57 +1,90 @@
 import * as tf from '@tensorflow/tfjs';
-import { Linear } from '../nn/layers';
+import { BatchNorm, Linear, type WeightInit } from '../nn/layers';
 import { Module, SeedStream } from '../nn/module';
+import { checkPack, packSamples } from './pack';
 
-/** Configures both toy MLP players: latent size, hidden layers and the data dimension. */
+/** Configures both toy MLP players: latent size, hidden layers, the data dimension, and PacGAN's options. */
 export interface ToyMlpConfig {
   zDim?: number;
-  /** Width of each hidden layer. */
+  /** Width of each hidden layer (PacGAN: 400 in G, 200 in D). */
   hidden?: number;
-  /** Hidden layers. */
+  /** Hidden layers (PacGAN: 4 in G, 3 in D). */
   depth?: number;
   /** Data dimension (2 for the toy mixtures). */
   dim?: number;
+  /** G: batch norm after each hidden layer, before the ReLU (PacGAN's generator; default false). */
+  batchNorm?: boolean;
+  /** D: maxout hidden units with this many pieces instead of leaky ReLU (PacGAN: 5; default 0, off). */
+  maxout?: number;
+  /** D: PacGAN packing, samples judged together (default 1: no packing). */
+  pack?: number;
+  /** Weight initialisation (default He for hidden layers, Xavier for the output; PacGAN: N(0, 0.02²)). */
+  init?: WeightInit;
   seed?: number;
 }
 
-const defaults = (c: ToyMlpConfig) => ({ zDim: 2, hidden: 128, depth: 3, dim: 2, seed: 1, ...c });
+const defaults = (c: ToyMlpConfig) => ({ zDim: 2, hidden: 128, depth: 3, dim: 2, batchNorm: false, maxout: 0, pack: 1, seed: 1, ...c });
+type Resolved = ReturnType<typeof defaults>;
 
-/** `depth` He-initialised hidden layers with an activation, then a linear output: both toy players. */
+/**
+ * `depth` hidden layers, then a linear output: both toy players. A hidden layer is linear → (batch norm) →
+ * activation, or with maxout a linear layer to `hidden × pieces` units and the max over each unit's pieces.
+ */
 class Mlp extends Module {
-  readonly cfg: ReturnType<typeof defaults>;
+  readonly cfg: Resolved;
   private readonly layers: Linear[] = [];
-  constructor(config: ToyMlpConfig, inDim: (c: ReturnType<typeof defaults>) => number, outDim: number, seedOffset: number, private readonly activation: (h: tf.Tensor2D) => tf.Tensor2D) {
+  private readonly norms: BatchNorm[] = [];
+  constructor(config: ToyMlpConfig, inDim: number, outDim: number, seedOffset: number, private readonly activation: (h: tf.Tensor2D) => tf.Tensor2D) {
     super();
     const c = (this.cfg = defaults(config));
     const seeds = new SeedStream(c.seed + seedOffset);
-    let width = inDim(c);
+    const pieces = Math.max(1, c.maxout);
+    let width = inDim;
     for (let i = 0; i < c.depth; i++) {
-      this.layers.push(this.child(`fc${i}`, new Linear({ inFeatures: width, outFeatures: c.hidden, init: { kind: 'he' }, seed: seeds.take() })));
+      // A batch norm's shift makes the layer's bias redundant (PacGAN's generator has none).
+      this.layers.push(this.child(`fc${i}`, new Linear({ inFeatures: width, outFeatures: c.hidden * pieces, bias: !c.batchNorm, init: c.init ?? { kind: 'he' }, seed: seeds.take() })));
+      if (c.batchNorm) this.norms.push(this.child(`bn${i}`, new BatchNorm({ channels: c.hidden })));
       width = c.hidden;
     }
-    this.layers.push(this.child('out', new Linear({ inFeatures: width, outFeatures: outDim, init: { kind: 'xavier' }, seed: seeds.take() })));
+    this.layers.push(this.child('out', new Linear({ inFeatures: width, outFeatures: outDim, init: c.init ?? { kind: 'xavier' }, seed: seeds.take() })));
   }
   protected run(x: tf.Tensor2D): tf.Tensor2D {
-    return this.layers.reduce((h, l, i) => (i < this.layers.length - 1 ? this.activation(l.apply(h)) : l.apply(h)), x);
+    const hidden = this.layers.length - 1;
+    let h = x;
+    for (let i = 0; i < hidden; i++) {
+      h = this.layers[i].apply(h);
+      if (this.cfg.maxout > 1) h = tf.max(h.reshape([h.shape[0], this.cfg.hidden, this.cfg.maxout]), 2) as tf.Tensor2D;
+      else {
+        if (this.norms[i]) h = this.norms[i].apply(h);
+        h = this.activation(h);
+      }
+    }
+    return this.layers[hidden].apply(h);
   }
 }
 
 /** The toy generator of the PacGAN/VEEGAN mixture experiments: an MLP with ReLU from z to a point. */
 export class ToyMlpGenerator extends Mlp {
   constructor(config: ToyMlpConfig = {}) {
-    super(config, (c) => c.zDim, defaults(config).dim, 0, (h) => tf.relu(h));
+    const c = defaults(config);
+    super(config, c.zDim, c.dim, 0, (h) => tf.relu(h));
   }
   apply(z: tf.Tensor2D): tf.Tensor2D {
     return this.run(z);
   }
 }
 
-/** The toy discriminator: an MLP with leaky ReLU from a point to a score. */
+/**
+ * The toy discriminator: an MLP with leaky ReLU (or maxout) from a point — or a pack of `pack` points — to a
+ * score. With packing it returns one score per pack: [n / pack].
+ */
 export class ToyMlpDiscriminator extends Mlp {
   constructor(config: ToyMlpConfig = {}) {
-    super(config, (c) => c.dim, 1, 500, (h) => tf.leakyRelu(h, 0.2));
+    const c = defaults(config);
+    checkPack(c.pack, 0, 'ToyMlpDiscriminator');
+    super(config, c.dim * c.pack, 1, 500, (h) => tf.leakyRelu(h, 0.2));
   }
   apply(x: tf.Tensor): tf.Tensor1D {
-    return this.run(x as tf.Tensor2D).reshape([-1]) as tf.Tensor1D;
+    return this.run(packSamples(x as tf.Tensor2D, this.cfg.pack)).reshape([-1]) as tf.Tensor1D;
   }
 }

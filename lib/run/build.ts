@@ -87,6 +87,7 @@ export function buildTrainer(cfg: RunConfig, data: RunData): { trainer: Trainer;
     gradientPenalty: cfg.gradientPenalty,
     r1: cfg.r1,
     orthoReg: cfg.orthoReg,
+    modeSeeking: cfg.modeSeeking,
     weightClip: cfg.weightClip,
     seed: cfg.seed,
   });

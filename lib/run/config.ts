@@ -34,6 +34,8 @@ export interface RunConfig {
   gradientPenalty: number;
   r1: number;
   orthoReg: number;
+  /** λ of MSGAN's mode-seeking term on G (0: off; the paper uses 1). */
+  modeSeeking: number;
   /** WGAN's weight clipping bound for D (0: off). */
   weightClip: number;
   /** EMA decay of G's weights (0: no EMA copy). */
@@ -65,6 +67,7 @@ export const BASE: RunConfig = {
   gradientPenalty: 0,
   r1: 0,
   orthoReg: 0,
+  modeSeeking: 0,
   weightClip: 0,
   emaDecay: 0,
   emaStart: 0,
@@ -76,12 +79,46 @@ export const BASE: RunConfig = {
 
 const toy: Partial<RunConfig> = { model: 'toy', arch: { hidden: 128, depth: 3 }, batchSize: 256, steps: 2000, gLr: 1e-3, dLr: 1e-3, sampleEvery: 250, checkpointEvery: 1000, logEvery: 10 };
 
+/**
+ * PacGAN's 2-D protocol (Lin et al., 2018, and their code): G 4 × 400 ReLU with batch norm from z ∈ R², D 3 × 200
+ * maxout units of 5 pieces then linear, weights N(0, 0.02²), Adam 1e-4 β₁ 0.8, 100 (packed) examples per batch,
+ * the standard GAN loss. Their runs last 400 epochs of 100,000 samples (400,000 steps); `steps` here is this
+ * machine's budget (see results/toy.md). They update G and D simultaneously; this Trainer alternates.
+ */
+function pacgan(data: 'ring8' | 'grid25', pack: number, extra: Partial<RunConfig> = {}): Partial<RunConfig> {
+  return {
+    model: 'toy',
+    data,
+    arch: { zDim: 2, init: { kind: 'normal', std: 0.02 }, g: { hidden: 400, depth: 4, batchNorm: true }, d: { hidden: 200, depth: 3, maxout: 5, pack } },
+    loss: 'non-saturating',
+    // 100 packs of `pack` samples: D sees as many examples per batch as without packing, G makes pack× more.
+    batchSize: 100 * pack,
+    steps: 20000,
+    gLr: 1e-4,
+    dLr: 1e-4,
+    beta1: 0.8,
+    beta2: 0.999,
+    sampleEvery: 2000,
+    checkpointEvery: 2000,
+    logEvery: 50,
+    ...extra,
+  };
+}
+
 /** The presets: one per model the notebooks train, with the papers' objectives and optimiser settings. */
 export const PRESETS: Record<string, Partial<RunConfig>> = {
   'toy-ring': { ...toy, data: 'ring8' },
   'toy-grid': { ...toy, data: 'grid25' },
   'toy-ring-r1': { ...toy, data: 'ring8', r1: 0.1 },
   'toy-grid-r1': { ...toy, data: 'grid25', r1: 0.1 },
+  'toy-ring-gan': pacgan('ring8', 1),
+  'toy-ring-pacgan2': pacgan('ring8', 2),
+  'toy-ring-pacgan4': pacgan('ring8', 4),
+  'toy-grid-gan': pacgan('grid25', 1),
+  'toy-grid-pacgan2': pacgan('grid25', 2),
+  'toy-grid-pacgan4': pacgan('grid25', 4),
+  // MSGAN (Mao et al., 2019): the plain GAN of PacGAN's protocol plus the mode-seeking term at the paper's λ = 1.
+  'toy-grid-msgan': pacgan('grid25', 1, { modeSeeking: 1 }),
   // Radford et al.: Adam 2e-4, β₁ 0.5, batch norm in G.
   dcgan: { model: 'dcgan', arch: { ch: 32 } },
   // Arjovsky et al.: clipping at 0.01, 5 critic steps, RMSProp at 5e-5 (they found momentum unstable with clipping).

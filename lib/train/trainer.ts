@@ -3,6 +3,7 @@ import * as tf from '@tensorflow/tfjs';
 import { hingeLoss, type GanLoss } from '../losses';
 import type { Module } from '../nn/module';
 import { gradientPenalty, r1Penalty } from '../regularizers/gradientPenalty';
+import { modeSeekingLoss } from '../regularizers/modeSeeking';
 import { orthogonalRegularization } from '../regularizers/orthogonal';
 import { clipWeights } from '../regularizers/weightClipping';
 import { rng } from '../../datasets/random';
@@ -46,6 +47,12 @@ export interface TrainerConfig {
   weightClip?: number;
   /** β of BigGAN's orthogonal regularisation on G's weights (0: off; BigGAN uses 1e-4). */
   orthoReg?: number;
+  /**
+   * λ of MSGAN's mode-seeking term (Mao et al., 2019; 0: off, the paper uses 1): G's batch is drawn as pairs of
+   * latents (with the same class for a conditional G), and G is penalised when a pair's samples are much closer
+   * than their latents.
+   */
+  modeSeeking?: number;
   seed?: number;
 }
 
@@ -54,9 +61,12 @@ export interface StepStats {
   step: number;
   dLoss: number;
   gLoss: number;
-  /** Regulariser values of the last D update and of the G update. */
+  /** D's gradient penalty (WGAN-GP, R1) in the last D update. */
   penalty: number;
+  /** G's orthogonal regularisation term. */
   ortho: number;
+  /** G's mode-seeking term (λ times MSGAN's 1 / (distance ratio + ε)); 0 when off. */
+  modeSeeking: number;
   ms: number;
 }
 
@@ -72,6 +82,20 @@ export interface RunOptions {
   /** Steps between checkpoints (default 1000); one is also written at the end. */
   checkpointEvery?: number;
   callbacks?: StepCallback[];
+}
+
+/** A micro-batch's loss and the regulariser terms added to it. */
+interface MicroLoss {
+  loss: tf.Scalar;
+  terms: tf.Scalar[];
+}
+
+/** λ times MSGAN's mode-seeking term between the two halves of a batch of samples and their latents. */
+function modeSeekingTerm(fake: tf.Tensor, z: tf.Tensor, lambda: number): tf.Scalar {
+  const half = Math.floor(fake.shape[0] / 2);
+  if (half < 1) throw new Error('mode seeking needs a batch of at least 2 (pairs of samples)');
+  const first = (t: tf.Tensor, from: number) => tf.slice(t, from, half);
+  return tf.mul(lambda, modeSeekingLoss(first(fake, 0), first(fake, half), first(z, 0), first(z, half))) as tf.Scalar;
 }
 
 /** Thrown when a step's loss or gradient is NaN or infinite; no update is applied, and it names the last checkpoint. */
@@ -112,55 +136,58 @@ export class Trainer {
     this.ema = cfg.gEma ? new Ema(cfg.g, cfg.gEma, cfg.ema) : null;
   }
 
-  /** Latents and fake labels for one micro-batch, seeded by its position in training. */
-  private fakeInputs(n: number, step: number, phase: number, micro: number): { z: tf.Tensor2D; y?: tf.Tensor1D } {
+  /**
+   * Latents and fake labels for one micro-batch, seeded by its position in training. With 'pairs', sample i of the
+   * second half has the class of sample i of the first half (the pairs of the mode-seeking term).
+   */
+  private fakeInputs(n: number, step: number, phase: number, micro: number, labels: 'independent' | 'pairs' = 'independent'): { z: tf.Tensor2D; y?: tf.Tensor1D } {
     const seed = ((this.cfg.seed ?? 0) * 1_000_003 + step * 1009 + phase * 31 + micro) >>> 0;
     const z = tf.randomNormal([n, this.cfg.zDim], 0, 1, 'float32', seed) as tf.Tensor2D;
     const classes = this.cfg.classes ?? 0;
     if (classes <= 0) return { z };
     const u = rng(seed ^ 0x9e3779b9);
-    return { z, y: tf.tensor1d(Int32Array.from({ length: n }, () => Math.floor(u() * classes)), 'int32') };
+    const y = Int32Array.from({ length: n }, () => Math.floor(u() * classes));
+    const half = Math.floor(n / 2);
+    if (labels === 'pairs') for (let i = 0; i < half; i++) y[half + i] = y[i];
+    return { z, y: tf.tensor1d(y, 'int32') };
   }
 
-  /** Sums gradients over micro-batches; returns the mean loss (with the penalty) and penalty, and the summed gradients. */
-  private accumulate(vars: tf.Variable[], micro: (k: number) => { loss: tf.Scalar; extra: tf.Scalar }): { loss: tf.Scalar; extra: tf.Scalar; grads: tf.Tensor[] } {
+  /**
+   * Sums gradients over micro-batches. `micro` returns the loss and the regulariser terms added to it (the same
+   * number of terms for every micro-batch); returns their means over the micro-batches and the summed gradients.
+   */
+  private accumulate(vars: tf.Variable[], micro: (k: number) => MicroLoss): { loss: tf.Scalar; terms: tf.Scalar[]; grads: tf.Tensor[] } {
     const k = this.cfg.accumulate ?? 1;
     let total: tf.Tensor[] | null = null;
     let loss = tf.scalar(0);
-    let extra = tf.scalar(0);
+    let terms: tf.Scalar[] = [];
     for (let i = 0; i < k; i++) {
-      const parts: { extra?: tf.Scalar } = {};
+      const parts: tf.Scalar[] = [];
       const { value, grads } = tf.variableGrads(() => {
         const r = micro(i);
-        parts.extra = tf.keep(tf.div(r.extra, k) as tf.Scalar);
-        return tf.div(tf.add(r.loss, r.extra), k) as tf.Scalar;
+        for (const t of r.terms) parts.push(tf.keep(tf.div(t, k) as tf.Scalar));
+        return tf.div(r.terms.reduce((sum: tf.Scalar, t) => tf.add(sum, t) as tf.Scalar, r.loss), k) as tf.Scalar;
       }, vars);
       const g = vars.map((v) => grads[v.name]);
       const summed: tf.Tensor[] = total == null ? g : (total as tf.Tensor[]).map((t: tf.Tensor, j: number) => tf.add(t, g[j]));
       if (total != null) tf.dispose([...(total as tf.Tensor[]), ...g]);
       total = summed;
-      const [l, e] = [tf.add(loss, value) as tf.Scalar, tf.add(extra, parts.extra!) as tf.Scalar];
-      tf.dispose([loss, extra, value, parts.extra!]);
-      [loss, extra] = [l, e];
+      const next = [tf.add(loss, value) as tf.Scalar, ...parts.map((p, j) => (terms[j] ? (tf.add(terms[j], p) as tf.Scalar) : tf.clone(p)))];
+      tf.dispose([loss, ...terms, value, ...parts]);
+      [loss, ...terms] = next;
     }
-    return { loss, extra, grads: total! };
+    return { loss, terms, grads: total! };
   }
 
   /**
-   * One optimizer update: accumulates the gradients, reads the loss, penalty and squared gradient norm back in one
-   * transfer (one wait for a GPU per update), refuses a non-finite update, applies the rest. `known` are values
-   * already read this step, named in the divergence error.
+   * One optimizer update: accumulates the gradients, reads the loss, its regulariser terms and the squared
+   * gradient norm back in one transfer (one wait for a GPU per update), refuses a non-finite update, applies the
+   * rest. `known` are values already read this step, named in the divergence error.
    */
-  private *update(
-    vars: tf.Variable[],
-    optimizer: Adam,
-    micro: (k: number) => { loss: tf.Scalar; extra: tf.Scalar },
-    known: Record<string, number>,
-    name: string,
-  ): ReadPlan<{ loss: number; extra: number }> {
+  private *update(vars: tf.Variable[], optimizer: Adam, micro: (k: number) => MicroLoss, known: Record<string, number>, name: string): ReadPlan<{ loss: number; terms: number[] }> {
     const r = this.accumulate(vars, micro);
-    const summary = tf.tidy(() => tf.stack([r.loss, r.extra, r.grads.reduce((s: tf.Tensor, g) => tf.add(s, tf.sum(tf.square(g))), tf.scalar(0))]));
-    tf.dispose([r.loss, r.extra]);
+    const summary = tf.tidy(() => tf.stack([r.loss, ...r.terms, r.grads.reduce((s: tf.Tensor, g) => tf.add(s, tf.sum(tf.square(g))), tf.scalar(0))]));
+    tf.dispose([r.loss, ...r.terms]);
     let values: Float32Array | Int32Array;
     try {
       values = yield summary;
@@ -170,7 +197,8 @@ export class Trainer {
     } finally {
       summary.dispose();
     }
-    const [loss, extra, norm] = values;
+    const [loss, ...rest] = Array.from(values);
+    const norm = rest.pop()!;
     const stats = { ...known, [name]: loss };
     if (!Object.values(stats).every(Number.isFinite) || !Number.isFinite(norm)) {
       tf.dispose(r.grads);
@@ -178,7 +206,7 @@ export class Trainer {
     }
     optimizer.apply(vars.map((v, i) => [v, r.grads[i]]));
     tf.dispose(r.grads);
-    return { loss, extra };
+    return { loss, terms: rest };
   }
 
   /**
@@ -233,27 +261,29 @@ export class Trainer {
         const labels = real.y && y ? (tf.concat([real.y, y]) as tf.Tensor1D) : undefined;
         const [realScores, fakeScores] = tf.split(d.apply(tf.concat([real.x, fake]), labels), 2);
         const loss = this.loss.d(realScores, fakeScores);
-        let extra = tf.scalar(0);
-        if (this.cfg.gradientPenalty) extra = tf.add(extra, gradientPenalty(critic, real.x, fake, { lambda: this.cfg.gradientPenalty, seed: step * 7 + s })) as tf.Scalar;
-        if (this.cfg.r1) extra = tf.add(extra, r1Penalty(critic, real.x, this.cfg.r1)) as tf.Scalar;
-        return { loss, extra };
+        let penalty = tf.scalar(0);
+        if (this.cfg.gradientPenalty) penalty = tf.add(penalty, gradientPenalty(critic, real.x, fake, { lambda: this.cfg.gradientPenalty, seed: step * 7 + s })) as tf.Scalar;
+        if (this.cfg.r1) penalty = tf.add(penalty, r1Penalty(critic, real.x, this.cfg.r1)) as tf.Scalar;
+        return { loss, terms: [penalty] };
       };
       const r = yield* this.update(dVars, this.dOptimizer, dMicro, {}, 'dLoss');
       if (this.cfg.weightClip) clipWeights(dVars, this.cfg.weightClip);
       dLoss = r.loss;
-      penalty = r.extra;
+      penalty = r.terms[0];
     }
     const orthoVars = this.cfg.orthoReg ? (g.orthoWeights?.() ?? gVars.filter((v) => v.rank >= 2)) : [];
     const gMicro = (micro: number) => {
-      const { z, y } = this.fakeInputs(batchSize, step, 99, micro);
-      const loss = this.loss.g(d.apply(g.apply(z, y), y));
+      const { z, y } = this.fakeInputs(batchSize, step, 99, micro, this.cfg.modeSeeking ? 'pairs' : 'independent');
+      const fake = g.apply(z, y);
+      const loss = this.loss.g(d.apply(fake, y));
       const ortho = this.cfg.orthoReg ? orthogonalRegularization(orthoVars, this.cfg.orthoReg) : tf.scalar(0);
-      return { loss, extra: ortho };
+      return { loss, terms: [ortho, this.cfg.modeSeeking ? modeSeekingTerm(fake, z, this.cfg.modeSeeking) : tf.scalar(0)] };
     };
     const gr = yield* this.update(gVars, this.gOptimizer, gMicro, { dLoss }, 'gLoss');
     this.step++;
     this.ema?.update(this.step);
-    return { step: this.step, dLoss, gLoss: gr.loss - gr.extra, penalty, ortho: gr.extra, ms: performance.now() - t0 };
+    const [ortho, modeSeeking] = gr.terms;
+    return { step: this.step, dLoss, gLoss: gr.loss - ortho - modeSeeking, penalty, ortho, modeSeeking, ms: performance.now() - t0 };
   }
 
   /**
