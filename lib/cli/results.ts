@@ -19,10 +19,24 @@ interface Entry {
 
 const SEEDS = Array.from({ length: 10 }, (_, i) => i);
 
+/** The toy suite: PacGAN's 2-D protocol (lib/run/config.ts), without and with packing, and with mode seeking. */
+const TOY_CONFIGS = ['toy-ring-gan', 'toy-ring-pacgan2', 'toy-ring-pacgan4', 'toy-grid-gan', 'toy-grid-pacgan2', 'toy-grid-pacgan4', 'toy-grid-msgan'];
+
+/** PacGAN's Table 1 (Lin et al., 2018; means of 10 runs of 400 epochs): modes, high-quality %, reverse KL. */
+const PACGAN_TABLE1: Record<string, string> = {
+  'toy-ring-gan': '6.3 / 98.2 / 0.45',
+  'toy-ring-pacgan2': '7.9 / 95.6 / 0.07',
+  'toy-ring-pacgan4': '7.8 / 95.9 / 0.07',
+  'toy-grid-gan': '17.3 / 94.8 / 0.70',
+  'toy-grid-pacgan2': '23.8 / 91.3 / 0.13',
+  'toy-grid-pacgan4': '24.8 / 93.6 / 0.04',
+  'toy-grid-msgan': '– (not in the paper)',
+};
+
 function suite(name: string, steps: number | undefined): Entry[] {
   const stepsArgs = steps ? ['--steps', String(steps)] : [];
   if (name === 'toy') {
-    return ['toy-ring', 'toy-ring-r1', 'toy-grid', 'toy-grid-r1'].flatMap((config) =>
+    return TOY_CONFIGS.flatMap((config) =>
       SEEDS.map((seed) => ({ label: config, config, out: `runs/results/${config}-seed${seed}`, trainArgs: ['--seed', String(seed), ...stepsArgs], evalArgs: [] })),
     );
   }
@@ -58,9 +72,11 @@ function table(entries: Entry[]): string {
   const rows: string[] = [];
   for (const [label, rs] of evals) {
     if (rs[0].toy) {
-      if (rows.length === 0) rows.push('| run | seeds | steps | modes covered | high-quality % | KL(hist ‖ uniform) | all modes in |', '|---|---|---|---|---|---|---|');
+      if (rows.length === 0) {
+        rows.push('| run | seeds | steps | modes covered | high-quality % | reverse KL | all modes in | PacGAN Table 1: modes / HQ % / KL |', '|---|---|---|---|---|---|---|---|');
+      }
       const t = rs.map((r) => r.toy!);
-      rows.push(`| ${label} | ${rs.length} | ${rs[0].step} | ${pm(t.map((x) => x.modesCovered), 1)} / ${t[0].modes} | ${pm(t.map((x) => 100 * x.highQualityFraction), 1)} | ${pm(t.map((x) => x.klFromUniform), 3)} | ${t.filter((x) => x.modesCovered === x.modes).length}/${rs.length} seeds |`);
+      rows.push(`| ${label} | ${rs.length} | ${rs[0].step} | ${pm(t.map((x) => x.modesCovered), 1)} / ${t[0].modes} | ${pm(t.map((x) => 100 * x.highQualityFraction), 1)} | ${pm(t.map((x) => x.klFromUniform), 3)} | ${t.filter((x) => x.modesCovered === x.modes).length}/${rs.length} seeds | ${PACGAN_TABLE1[label] ?? '–'} |`);
     } else if (rs[0].images) {
       if (rows.length === 0) rows.push('| run | steps | G | FID ↓ | KID ↓ | IS ↑ | precision ↑ | recall ↑ | class acc. ↑ | n real / fake |', '|---|---|---|---|---|---|---|---|---|---|');
       for (const r of rs) {
@@ -74,7 +90,7 @@ function table(entries: Entry[]): string {
 
 runMain(async () => {
   const a = cliArgs('results', {
-    suite: { type: 'string', help: 'toy (4 configs × 10 seeds) or images (WGAN-GP, SNGAN, BigGAN on Fashion-MNIST)', default: 'toy' },
+    suite: { type: 'string', help: "toy (PacGAN's protocol: 7 configs × 10 seeds) or images (WGAN-GP, SNGAN, BigGAN on Fashion-MNIST)", default: 'toy' },
     jobs: { type: 'string', help: 'runs at a time (each with GAN_WASM_THREADS = cores / jobs)', default: '1' },
     steps: { type: 'string', help: "override every run's step count" },
     'table-only': { type: 'boolean', help: 'only rebuild the table from existing eval.json files' },

@@ -14,7 +14,8 @@ import { cliArgs, numberFlag, runMain } from './args';
 
 /**
  * `npm run sample -- --checkpoint runs/NAME [--class K] [--truncation 0.5] [--n 64] [--out grid.png]`: a sample
- * grid from a trained run; `--interpolate STEPS` writes the frames of a walk between two latents instead.
+ * grid from a trained run; `--interpolate STEPS` writes the frames of a walk between two latents instead. For a
+ * toy run, `--out points.json` writes the 2-D samples as a JSON array of [x, y] pairs, for any evaluator.
  */
 runMain(async () => {
   const a = cliArgs('sample', {
@@ -23,7 +24,7 @@ runMain(async () => {
     truncation: { type: 'string', help: 'truncation threshold of the latents (e.g. 0.5)' },
     n: { type: 'string', help: 'number of samples', default: '64' },
     seed: { type: 'string', help: 'seed of the latents', default: '0' },
-    out: { type: 'string', help: 'PNG file (or, with --interpolate, a folder of frames)' },
+    out: { type: 'string', help: 'PNG file (or, with --interpolate, a folder of frames; for a toy run, a .json file of [x, y] points)' },
     interpolate: { type: 'string', help: 'frames of a slerp walk between two latents' },
     raw: { type: 'boolean', help: 'use the raw G instead of its EMA' },
     backend: { type: 'string', help: 'tensorflow, webgpu, wasm or cpu' },
@@ -77,8 +78,20 @@ runMain(async () => {
   }
 
   const n = numberFlag('n', a.n, 64);
+  if (!Number.isInteger(n) || n < 1) throw new Error(`--n must be a whole number ≥ 1, got ${a.n}`);
   const out = a.out ?? path.join(a.checkpoint, 'sample.png');
+  const json = out.toLowerCase().endsWith('.json');
+  if (json && cfg.model !== 'toy') throw new Error(`--out ${out}: samples as JSON points are for toy (2-D) runs; ${a.checkpoint} trained a ${cfg.model} model, so give a .png file`);
   const { images } = generateImages(g, { n, classes, onlyClass, truncation, seed });
+  if (json) {
+    const v = images.dataSync();
+    images.dispose();
+    const points = Array.from({ length: n }, (_, i) => [v[2 * i], v[2 * i + 1]]);
+    fs.mkdirSync(path.dirname(path.resolve(out)), { recursive: true });
+    fs.writeFileSync(out, JSON.stringify(points));
+    console.log(`${n} points of ${describe} → ${out}`);
+    return;
+  }
   let png: Buffer;
   if (cfg.model === 'toy') {
     const data = await loadRunData(cfg);

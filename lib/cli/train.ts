@@ -4,7 +4,7 @@ import { initBackend, describeBackend, type BackendName } from '../backend';
 import { resolveConfig, type RunConfig } from '../run/config';
 import { buildTrainer, completeArch, loadRunData } from '../run/build';
 import { RunFolder } from '../run/runFolder';
-import { snapshotPng } from '../run/snapshot';
+import { snapshotPng, toyCoverage } from '../run/snapshot';
 import type { StepStats } from '../train/trainer';
 import { cliArgs, numberFlag, runMain } from './args';
 
@@ -79,6 +79,8 @@ runMain(async () => {
   const snapshot = async () => {
     fs.mkdirSync(path.dirname(folder.samplePath(trainer.step)), { recursive: true });
     fs.writeFileSync(folder.samplePath(trainer.step), await snapshotPng(gEma ?? g, cfg, data));
+    // Toy runs also log PacGAN's scores at every snapshot: coverage and sample quality over training.
+    if (data.kind === 'toy') fs.appendFileSync(path.join(folder.dir, 'coverage.jsonl'), JSON.stringify({ step: trainer.step, ...(await toyCoverage(gEma ?? g, data)) }) + '\n');
   };
   const flush = () => {
     folder.appendLog(pending);

@@ -4,6 +4,7 @@ import { sampleSheet } from '../sample/sheet';
 import type { GeneratorLike } from '../train/trainer';
 import { imageGridPng } from '../viz/imageGrid';
 import { scatterPng } from '../viz/scatterPng';
+import { modeCoverage, type ModeCoverage } from '../metrics/modeCoverage';
 import type { RunConfig } from './config';
 import type { RunData } from './build';
 
@@ -33,4 +34,21 @@ export async function snapshotPng(g: Generator, cfg: RunConfig, data: RunData | 
   const png = imageGridPng(sheet, { cols: 8 });
   sheet.dispose();
   return png;
+}
+
+/**
+ * PacGAN's scores of G now on a toy run (2,500 samples from the snapshot's latents, in evaluation mode so batch
+ * norm uses its running statistics, as `npm run evaluate` does), for the curve of coverage over training.
+ */
+export async function toyCoverage(g: Generator & { train(on?: boolean): unknown; isTraining: boolean }, data: RunData & { kind: 'toy' }): Promise<ModeCoverage> {
+  const was = g.isTraining;
+  g.train(false);
+  try {
+    const { images } = generateImages(g, { n: 2500, seed: 1234 });
+    const points = await images.data();
+    images.dispose();
+    return modeCoverage(points, data.mixture.centres, data.mixture.sigma);
+  } finally {
+    g.train(was);
+  }
 }

@@ -48,6 +48,24 @@ test('npm run train writes a run folder, refuses to overwrite it, resumes it, an
   assert.match(notRun.stderr, /is not a run folder \(no config\.json\)/);
 });
 
+test("PacGAN's protocol trains from its preset, and npm run sample writes a toy run's samples as JSON points", () => {
+  const out = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'run-')), 'pacgan');
+  const r = node([cli('train'), '--config', 'toy-grid-pacgan4', '--steps', '4', '--out', out]);
+  assert.equal(r.status, 0, r.stderr);
+  const saved = JSON.parse(fs.readFileSync(path.join(out, 'config.json'), 'utf8'));
+  assert.deepEqual([saved.batchSize, saved.beta1, saved.arch.d.pack, saved.arch.d.maxout, saved.arch.g.hidden], [400, 0.8, 4, 5, 400]);
+  const curve = fs.readFileSync(path.join(out, 'coverage.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+  assert.deepEqual(curve.map((c) => [c.step, c.modes, c.samples]), [[4, 25, 2500]], "PacGAN's scores at the snapshot");
+  const file = path.join(out, 'points.json');
+  const s = node([cli('sample'), '--checkpoint', out, '--n', '2500', '--out', file]);
+  assert.equal(s.status, 0, s.stderr);
+  const points = JSON.parse(fs.readFileSync(file, 'utf8')) as number[][];
+  assert.equal(points.length, 2500);
+  assert.ok(points.every((p) => p.length === 2 && p.every(Number.isFinite)), 'pairs of finite numbers');
+  assert.ok(new Set(points.map((p) => p.join())).size > 2000, 'distinct samples, not one point repeated');
+  assert.match(node([cli('sample'), '--checkpoint', out, '--n', '0', '--out', file]).stderr, /--n must be a whole number ≥ 1, got 0/);
+});
+
 test('Ctrl-C during training finishes the step, writes a checkpoint and says how to resume', async () => {
   const out = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'run-')), 'toy');
   const p = spawn(process.execPath, [cli('train'), '--config', 'toy-ring', '--steps', '100000', '--out', out], { cwd: root, env });
@@ -82,6 +100,7 @@ test('a conditional image run: npm run sample draws a class or an interpolation,
   const bytes = fs.readFileSync(png);
   assert.equal(bytes.readUInt32BE(16), 8 * 64 + 9 * 2, 'eight 64-px cells and their padding in one row');
   assert.match(node([cli('sample'), '--checkpoint', out, '--class', '12']).stderr, /--class must be a whole number from 0 to 9, got 12/);
+  assert.match(node([cli('sample'), '--checkpoint', out, '--out', path.join(dir, 'p.json')]).stderr, /samples as JSON points are for toy \(2-D\) runs; .* trained a dcgan model/);
   const frames = path.join(dir, 'frames');
   assert.equal(node([cli('sample'), '--checkpoint', out, '--interpolate', '4', '--out', frames]).status, 0);
   assert.deepEqual(fs.readdirSync(frames).sort(), ['frame-000.png', 'frame-001.png', 'frame-002.png', 'frame-003.png', 'strip.png', 'walk.gif']);
