@@ -36,8 +36,9 @@ const PACGAN_TABLE1: Record<string, string> = {
 function suite(name: string, steps: number | undefined): Entry[] {
   const stepsArgs = steps ? ['--steps', String(steps)] : [];
   if (name === 'toy') {
-    return TOY_CONFIGS.flatMap((config) =>
-      SEEDS.map((seed) => ({ label: config, config, out: `runs/results/${config}-seed${seed}`, trainArgs: ['--seed', String(seed), ...stepsArgs], evalArgs: [] })),
+    // Seed-major, so that a suite stopped part way (it resumes) has the same seeds of every row.
+    return SEEDS.flatMap((seed) =>
+      TOY_CONFIGS.map((config) => ({ label: config, config, out: `runs/results/${config}-seed${seed}`, trainArgs: ['--seed', String(seed), ...stepsArgs], evalArgs: [] })),
     );
   }
   if (name === 'images') {

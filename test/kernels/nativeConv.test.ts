@@ -99,3 +99,45 @@ test('native kernels free what they make and refuse offsets outside the heap', {
   const empty = Int32Array.from([1, 2, 2, 1, 2, 2, 0, 1, 1, 1, 1, 1, 1, 0, 0, 0, 4, 8]);
   assert.throws(() => native.conv(0, heap, empty), /geometry field 6 is 0/);
 });
+
+test('dense products run as native 1×1 convolutions where the addon runs, and equal cpu in every transpose', { skip }, async () => {
+  const native = nativeAddon();
+  // [m, k]·[k, n] in all four transpose combinations, and a batched one (self-attention's shape).
+  const shapes = [
+    { a: [7, 5], b: [5, 3], transposeA: false, transposeB: false },
+    { a: [5, 7], b: [5, 3], transposeA: true, transposeB: false },
+    { a: [7, 5], b: [3, 5], transposeA: false, transposeB: true },
+    { a: [5, 7], b: [3, 5], transposeA: true, transposeB: true },
+    { a: [3, 6, 4], b: [3, 4, 5], transposeA: false, transposeB: false },
+  ];
+  const products = () =>
+    shapes.map((s, i) =>
+      tf.tidy(() => {
+        const size = (d: number[]) => d.reduce((p, q) => p * q, 1);
+        const a = tf.tensor(seeded(size(s.a), 10 + i), s.a);
+        const b = tf.tensor(seeded(size(s.b), 20 + i), s.b);
+        return Float32Array.from(tf.matMul(a as tf.Tensor3D, b as tf.Tensor3D, s.transposeA, s.transposeB).dataSync());
+      }),
+    );
+  const want = await on('cpu', products);
+  await initBackend({ backend: 'wasm' });
+  let calls = 0;
+  const original = native.conv;
+  native.conv = (...args) => {
+    calls++;
+    return original.apply(native, args);
+  };
+  try {
+    const got = products();
+    assert.ok(calls >= shapes.length + 2, `every product went through the addon (${calls} calls)`);
+    got.forEach((g, i) => assert.ok(maxAbsDiff(g, want[i]) < 1e-5 * Math.max(1, maxAbs(want[i])), `${JSON.stringify(shapes[i])}: |Δ| ${maxAbsDiff(g, want[i])}`));
+    setNativeKernels(false);
+    calls = 0;
+    const stock = products();
+    assert.equal(calls, 0, 'switched off, the products run on XNNPACK');
+    stock.forEach((g, i) => assert.ok(maxAbsDiff(g, want[i]) < 1e-5 * Math.max(1, maxAbs(want[i]))));
+  } finally {
+    native.conv = original;
+    setNativeKernels(true);
+  }
+});

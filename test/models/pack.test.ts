@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { BigGanDiscriminator, DcganDiscriminator, packSamples, playerArch, discriminatorFor, generatorFor, tf, ToyMlpDiscriminator } from '../../lib';
-import { on, seeded } from '../helpers';
+import { maxAbsDiff, on, seeded } from '../helpers';
 
 test('packSamples puts m consecutive samples side by side along the last axis', async () => {
   await on('cpu', () => undefined);
@@ -63,4 +63,24 @@ test("a run's arch gives each player its own options under g and d (PacGAN's toy
   assert.throws(() => playerArch({ g: 3 }, 'g'), /arch\.g must be an object of generator options/);
   g.dispose();
   d.dispose();
+});
+
+test("maxout units are the maximum of their pieces, in value and gradient (PacGAN's discriminator)", async () => {
+  for (const backend of ['cpu', 'wasm'] as const) {
+    await on(backend, () => undefined);
+    const d = new ToyMlpDiscriminator({ hidden: 3, depth: 1, maxout: 5, seed: 4 });
+    const p = Object.fromEntries(d.namedParameters());
+    // The definition: unit j = max over pieces k of column j·pieces + k of the linear layer.
+    const reference = (x: tf.Tensor) => {
+      const h = tf.max(tf.add(tf.matMul(x as tf.Tensor2D, p['fc0.weight']), p['fc0.bias']).reshape([-1, 3, 5]), 2);
+      return tf.add(tf.matMul(h as tf.Tensor2D, p['out.weight']), p['out.bias']).reshape([-1]);
+    };
+    const x = tf.tensor2d(seeded(12, 7), [6, 2]);
+    const [got, want] = [d.apply(x), reference(x)];
+    assert.ok(maxAbsDiff(got.dataSync(), want.dataSync()) < 1e-6, `${backend}: values`);
+    const grad = (f: (t: tf.Tensor) => tf.Tensor) => tf.grad((t: tf.Tensor) => tf.sum(f(t)))(x).dataSync();
+    assert.ok(maxAbsDiff(grad((t) => d.apply(t)), grad(reference)) < 1e-6, `${backend}: gradients`);
+    tf.dispose([x, got, want]);
+    d.dispose();
+  }
 });

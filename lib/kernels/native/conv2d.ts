@@ -18,6 +18,14 @@ const BACKWARD_WEIGHTS: Kind = 2;
 /** Whether the native kernels compute (a switch for tests and benchmarks: off, each falls back to wasm's). */
 let enabled = true;
 
+/** Whether the native kernels are registered on wasm (by `nativeConvKernels`). */
+let registered = false;
+
+/** Whether wasm's Conv2D runs natively now: registered and switched on (the dense products use it too). */
+export function nativeConvolutionsActive(): boolean {
+  return registered && enabled;
+}
+
 /** Turns the native convolutions on or off at run time; returns the previous setting. */
 export function setNativeKernels(on: boolean): boolean {
   const previous = enabled;
@@ -89,6 +97,7 @@ const handles = (dataFormat: string, ...ts: TensorInfo[]) =>
  * for layouts the addon does not take and while `setNativeKernels(false)`.
  */
 export function nativeConvKernels(addon: NativeAddon, fallback: (name: string) => KernelFunc | undefined): KernelConfig[] {
+  registered = true;
   const withFallback = (name: string, native: (args: never) => TensorInfo | null): KernelConfig => {
     const stock = fallback(name);
     const kernelFunc = ((args: never) => {
