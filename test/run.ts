@@ -6,7 +6,7 @@
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { swiftshaderEnv } from '../tools/swiftshader';
+import { hardwareVulkanDriver, swiftshaderEnv } from '../tools/swiftshader';
 
 function find(dir: string): string[] {
   return fs.readdirSync(dir, { withFileTypes: true }).flatMap((e) => {
@@ -24,11 +24,12 @@ if (selected.length === 0) {
   for (const f of files) console.error(`  ${path.relative(__dirname, f).replace(/\.js$/, '.ts')}`);
   process.exit(2);
 }
-// The webgpu tests run on SwiftShader where no Vulkan driver is chosen already: LD_LIBRARY_PATH must be set before
-// a process starts, so the runner sets it for the test process. Without SwiftShader those tests say why (and in CI,
+// The webgpu tests run on the machine's GPU where it has a Vulkan driver, and on SwiftShader otherwise (or where the
+// user chose a driver with VK_ICD_FILENAMES / VK_DRIVER_FILES, on that). LD_LIBRARY_PATH must be set before a
+// process starts, so the runner sets it for the test process. Without SwiftShader those tests say why (and in CI,
 // where .ci/run installs it, they fail).
 const env = { ...process.env };
-if (!env.VK_ICD_FILENAMES && !env.VK_DRIVER_FILES) {
+if (!env.VK_ICD_FILENAMES && !env.VK_DRIVER_FILES && !hardwareVulkanDriver()) {
   const found = swiftshaderEnv(env);
   if ('env' in found) Object.assign(env, found.env);
   else env.GAN_SWIFTSHADER_MISSING = found.error;

@@ -21,3 +21,16 @@ export function swiftshaderEnv(env: NodeJS.ProcessEnv = process.env): { env: Rec
   }
   return { error: `no SwiftShader Vulkan driver found (looked for vk_swiftshader_icd.json and libvulkan.so.1 in ${CANDIDATES.join(', ')}); on Debian or Ubuntu, apt-get install chromium` };
 }
+
+/**
+ * A hardware Vulkan driver's manifest in the loader's standard folders (software ones — SwiftShader, Mesa's
+ * lavapipe — do not count), or null. Where one exists the webgpu tests run on that GPU instead of SwiftShader.
+ */
+export function hardwareVulkanDriver(): string | null {
+  for (const dir of ['/usr/share/vulkan/icd.d', '/etc/vulkan/icd.d', '/usr/local/share/vulkan/icd.d']) {
+    if (!fs.existsSync(dir)) continue;
+    const found = fs.readdirSync(dir).find((f) => f.endsWith('.json') && !/swiftshader|lvp|lavapipe/i.test(f));
+    if (found) return path.join(dir, found);
+  }
+  return null;
+}

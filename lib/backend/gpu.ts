@@ -57,9 +57,9 @@ export function softwareGpuFromEnv(env: NodeJS.ProcessEnv = process.env): boolea
 /**
  * Starts WebGPU on Dawn (the `webgpu` package). A software adapter (SwiftShader: Vulkan on the CPU) is slower
  * than wasm, so it counts only where `allowSoftware` is set — for testing the GPU code path on a machine without
- * a GPU. Returns the adapter's description.
+ * a GPU. Returns the adapter's description and whether it is a software one.
  */
-export async function startWebgpu(allowSoftware = false): Promise<string> {
+export async function startWebgpu(allowSoftware = false): Promise<{ device: string; software: boolean }> {
   let dawn: { create(flags: string[]): { requestAdapter(o?: object): Promise<GpuAdapterLike | null> }; globals: object };
   try {
     dawn = require('webgpu');
@@ -74,17 +74,17 @@ export async function startWebgpu(allowSoftware = false): Promise<string> {
   if (adapter == null) throw new Error('Dawn found no WebGPU adapter (no GPU with Vulkan/Metal/D3D12 drivers is visible)');
   // Dawn 0.6 reports the flag on `info`, as the current WebGPU spec does; older builds on the adapter itself.
   const software = adapter.info?.isFallbackAdapter ?? adapter.isFallbackAdapter ?? false;
-  if (software && !allowSoftware) {
-    throw new Error(
-      'Dawn offered only a software adapter (SwiftShader), which is slower than wasm; ' +
-        'pass { softwareGpu: true } or set GAN_WEBGPU_SOFTWARE=1 to use it anyway (for testing the GPU code path)',
-    );
-  }
+  if (software && !allowSoftware) throw new Error(SOFTWARE_REFUSED);
   const g = globalThis as { navigator?: { gpu?: unknown } };
   if (g.navigator == null) Object.defineProperty(globalThis, 'navigator', { value: { gpu }, configurable: true, writable: true });
   else if (g.navigator.gpu == null) Object.defineProperty(g.navigator, 'gpu', { value: gpu, configurable: true });
   require('@tensorflow/tfjs-backend-webgpu');
   if (!(await tf.setBackend('webgpu'))) throw new Error('a WebGPU adapter exists but the tfjs webgpu backend did not initialise');
   const info = adapter.info ?? {};
-  return [info.vendor, info.architecture, info.device, info.description].filter((s) => s).join(' ') || 'WebGPU adapter';
+  return { device: [info.vendor, info.architecture, info.device, info.description].filter((s) => s).join(' ') || 'WebGPU adapter', software };
 }
+
+/** Why a software adapter was not used, and how to use it anyway. */
+export const SOFTWARE_REFUSED =
+  'Dawn offered only a software adapter (SwiftShader), which is slower than wasm; ' +
+  'pass { softwareGpu: true } or set GAN_WEBGPU_SOFTWARE=1 to use it anyway (for testing the GPU code path)';

@@ -6,7 +6,7 @@ import '@tensorflow/tfjs-backend-wasm';
 import { NATIVE_HINT, registerGanKernels } from '../kernels';
 import { loadNativeAddon } from '../kernels/native/load';
 import { BackendUnavailableError } from './errors';
-import { softwareGpuFromEnv, startTensorflow, startWebgpu } from './gpu';
+import { SOFTWARE_REFUSED, softwareGpuFromEnv, startTensorflow, startWebgpu } from './gpu';
 import { BACKEND_NAMES, type BackendInfo, type BackendName, type InitBackendOptions } from './types';
 import { startStockWasm, startThreadedWasm } from './wasmThreads';
 
@@ -53,13 +53,15 @@ function threadsFromEnv(): number | undefined {
   return n;
 }
 
-type Started = Omit<BackendInfo, 'patches' | 'reason'> & { note?: string };
+type Started = Omit<BackendInfo, 'patches' | 'reason'> & { note?: string; software?: boolean };
 
 /** Backends started in this process: switching back to one re-selects it instead of loading it again. */
 const started = new Map<BackendName, Started>();
 
 async function start(name: BackendName, threads: number, softwareGpu: boolean): Promise<Started> {
   const previous = started.get(name);
+  // A software adapter accepted once stays refused for callers that did not ask for one.
+  if (previous?.software && !softwareGpu) throw new Error(SOFTWARE_REFUSED);
   if (previous && (await tf.setBackend(name))) return previous;
   const fresh = await startNew(name, threads, softwareGpu);
   started.set(name, fresh);
@@ -71,7 +73,7 @@ async function startNew(name: BackendName, threads: number, softwareGpu: boolean
     case 'tensorflow':
       return { backend: name, device: await startTensorflow() };
     case 'webgpu':
-      return { backend: name, device: await startWebgpu(softwareGpu) };
+      return { backend: name, ...(await startWebgpu(softwareGpu)) };
     case 'wasm':
       try {
         return { backend: name, device: cpuModel(), threads: await startThreadedWasm(threads) };
@@ -117,17 +119,18 @@ export async function initBackend(options: InitBackendOptions = {}): Promise<Bac
     throw new Error(`backend '${requested}' is not a backend; use one of ${BACKEND_NAMES.join(', ')}.`);
   }
   const threads = options.threads ?? threadsFromEnv() ?? os.cpus().length;
-  if (current && current.backend === (requested ?? current.backend) && tf.getBackend() === current.backend) {
+  // A software adapter is accepted only for an explicitly requested webgpu, never in the search for the fastest.
+  const softwareGpu = requested === 'webgpu' && (options.softwareGpu ?? softwareGpuFromEnv());
+  const reusable = current && !(started.get(current.backend)?.software && !softwareGpu);
+  if (current && reusable && current.backend === (requested ?? current.backend) && tf.getBackend() === current.backend) {
     if (options.verbose) console.log(describeBackend(current));
     return current;
   }
-  // A software adapter is accepted only for an explicitly requested webgpu, never in the search for the fastest.
-  const softwareGpu = requested === 'webgpu' && (options.softwareGpu ?? softwareGpuFromEnv());
   const reason: string[] = [];
   const candidates = requested ? [requested] : BACKEND_NAMES;
   for (const name of candidates) {
     try {
-      const { note, ...rest } = await start(name, threads, softwareGpu);
+      const { note, software: _software, ...rest } = await start(name, threads, softwareGpu);
       await tf.ready();
       reason.unshift(requested ? `requested by ${options.backend ? 'the backend option' : 'GAN_BACKEND'}` : 'the fastest backend that started');
       if (note) reason.push(note);

@@ -4,8 +4,10 @@ import type { AvgPoolGradAttrs } from '@tensorflow/tfjs-core';
 /**
  * TF.js has no gradient for `AvgPoolGrad`, so a gradient penalty (WGAN-GP, R1) through a critic that downsamples
  * by average pooling — BigGAN's and SNGAN's residual discriminators — cannot be differentiated a second time.
- * `AvgPoolGrad` is linear in dy and is the adjoint of average pooling, so its gradient with respect to dy is
- * average pooling itself; the input only supplies the shape.
+ * `AvgPoolGrad` is linear in dy: it spreads each dy over its window divided by the window's full size (TF.js does
+ * so even where 'same' padding cuts a window short, though the forward pooling then divides by the pixels inside).
+ * Its gradient with respect to dy is therefore the window sum of ddx over that size: a depthwise convolution with
+ * a constant filter. The input only supplies the shape.
  */
 export function registerAvgPoolGradGrad(): string[] {
   tf.registerGradient({
@@ -15,7 +17,12 @@ export function registerAvgPoolGradGrad(): string[] {
       const [input] = saved;
       const { filterSize, strides, pad } = attrs as unknown as AvgPoolGradAttrs;
       return {
-        dy: () => tf.avgPool(ddx as tf.Tensor4D, filterSize, strides, pad),
+        dy: () =>
+          tf.tidy(() => {
+            const [fh, fw] = typeof filterSize === 'number' ? [filterSize, filterSize] : filterSize;
+            const share = tf.fill([fh, fw, input.shape[3]!, 1], 1 / (fh * fw)) as tf.Tensor4D;
+            return tf.depthwiseConv2d(ddx as tf.Tensor4D, share, strides, pad as 'valid' | 'same' | number);
+          }),
         input: () => tf.zerosLike(input),
       };
     },

@@ -49,6 +49,7 @@ class Mlp extends Module {
     super();
     const c = (this.cfg = defaults(config));
     const seeds = new SeedStream(c.seed + seedOffset);
+    if (c.maxout > 1 && c.batchNorm) throw new Error('a toy MLP layer is either maxout or batch norm + activation (PacGAN: batch norm in G, maxout in D); put batchNorm under arch.g and maxout under arch.d');
     const pieces = Math.max(1, c.maxout);
     let width = inDim;
     for (let i = 0; i < c.depth; i++) {

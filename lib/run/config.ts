@@ -171,6 +171,18 @@ export function validateConfig(raw: Record<string, unknown>, where: string): Par
   return raw as Partial<RunConfig>;
 }
 
+/** Later `arch` objects over earlier ones, the players' own `g` and `d` options merged key by key too. */
+function mergeArch(...layers: (Record<string, unknown> | undefined)[]): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const layer of layers) {
+    for (const [k, v] of Object.entries(layer ?? {})) {
+      const player = (k === 'g' || k === 'd') && v && typeof v === 'object' && !Array.isArray(v);
+      out[k] = player ? { ...((out[k] as Record<string, unknown> | undefined) ?? {}), ...(v as Record<string, unknown>) } : v;
+    }
+  }
+  return out;
+}
+
 /**
  * A preset name, or a JSON file `{ "extends": "<preset>", …keys }`, resolved to a full config. Later sources win:
  * BASE, then the preset, then the file's keys, then `overrides` (command-line flags).
@@ -196,7 +208,7 @@ export function resolveConfig(nameOrFile: string, overrides: Partial<RunConfig> 
   }
   validateConfig(overrides as Record<string, unknown>, 'command line');
   const cfg: RunConfig = { ...BASE, ...PRESETS[preset], ...own, ...overrides, preset };
-  cfg.arch = { ...(PRESETS[preset].arch ?? {}), ...(own.arch ?? {}), ...(overrides.arch ?? {}) };
+  cfg.arch = mergeArch(PRESETS[preset].arch, own.arch, overrides.arch);
   if (cfg.data === 'folder:') throw new Error(`preset ${preset} trains on an image folder: give one with --data folder:<path> (one sub-folder per class)`);
   return cfg;
 }

@@ -52,8 +52,10 @@ export class RunFolder {
     if (rows.length === 0) return;
     fs.mkdirSync(this.dir, { recursive: true });
     const csv = path.join(this.dir, 'log.csv');
-    const keys = Object.keys(rows[0]) as (keyof StepStats)[];
-    if (!fs.existsSync(csv)) fs.writeFileSync(csv, keys.join(',') + '\n');
+    // A resumed run keeps its file's columns (an older version may have logged fewer statistics; log.jsonl has all).
+    let keys = Object.keys(rows[0]) as (keyof StepStats)[];
+    if (fs.existsSync(csv)) keys = fs.readFileSync(csv, 'utf8').split('\n', 1)[0].split(',') as (keyof StepStats)[];
+    else fs.writeFileSync(csv, keys.join(',') + '\n');
     fs.appendFileSync(csv, rows.map((r) => keys.map((k) => r[k]).join(',')).join('\n') + '\n');
     fs.appendFileSync(path.join(this.dir, 'log.jsonl'), rows.map((r) => JSON.stringify(r)).join('\n') + '\n');
   }
@@ -70,7 +72,15 @@ export class RunFolder {
     const step = log.map((r) => r.step);
     const figures = [
       lineChart([{ name: 'D loss', x: step, y: log.map((r) => r.dLoss) }, { name: 'G loss', x: step, y: log.map((r) => r.gLoss) }], { title: 'Losses', xTitle: 'step' }),
-      lineChart([{ name: 'D penalty', x: step, y: log.map((r) => r.penalty) }, { name: 'G ortho reg', x: step, y: log.map((r) => r.ortho) }], { title: 'Regularisers', xTitle: 'step' }),
+      lineChart(
+        [
+          { name: 'D penalty', x: step, y: log.map((r) => r.penalty) },
+          { name: 'G ortho reg', x: step, y: log.map((r) => r.ortho) },
+          // Runs logged before mode seeking existed have no such field: 0, as the term was.
+          { name: 'G mode seeking', x: step, y: log.map((r) => r.modeSeeking ?? 0) },
+        ],
+        { title: 'Regularisers', xTitle: 'step' },
+      ),
       lineChart([{ name: 'ms per step', x: step, y: log.map((r) => r.ms) }], { title: 'Step time', xTitle: 'step', yTitle: 'ms' }),
     ];
     writeFiguresHtml(path.join(this.dir, 'dashboard.html'), figures, title);

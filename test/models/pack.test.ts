@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { BigGanDiscriminator, DcganDiscriminator, packSamples, playerArch, discriminatorFor, generatorFor, tf, ToyMlpDiscriminator } from '../../lib';
+import { BigGanDiscriminator, DcganDiscriminator, discriminatorFor, generatorFor, packSamples, playerArch, tf, ToyMlpDiscriminator, ToyMlpGenerator, Trainer } from '../../lib';
 import { maxAbsDiff, on, seeded } from '../helpers';
 
 test('packSamples puts m consecutive samples side by side along the last axis', async () => {
@@ -83,4 +83,16 @@ test("maxout units are the maximum of their pieces, in value and gradient (PacGA
     tf.dispose([x, got, want]);
     d.dispose();
   }
+});
+
+test('the Trainer refuses a batch that does not split into packs, before anything runs', async () => {
+  await on('wasm', () => undefined);
+  const g = new ToyMlpGenerator({ seed: 1 });
+  const d = new ToyMlpDiscriminator({ pack: 4, seed: 1 });
+  const trainer = new Trainer({ g, d, zDim: 2, batch: () => ({ x: tf.tensor2d(seeded(12, 1), [6, 2]) }) });
+  const live = tf.memory().numTensors;
+  assert.throws(() => trainer.trainStep(), /the discriminator packs 4 samples \(PacGAN\) but a batch holds 6; use a batch size divisible by 4/);
+  assert.equal(tf.memory().numTensors, live);
+  g.dispose();
+  d.dispose();
 });

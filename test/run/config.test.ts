@@ -25,6 +25,10 @@ test('presets resolve over the base config, files extend presets, and flags win'
   assert.equal(c.seed, 5);
   assert.equal(c.preset, 'wgan-gp');
   for (const name of Object.keys(PRESETS)) if (!name.startsWith('biggan6') && !name.startsWith('biggan12')) assert.doesNotThrow(() => resolveConfig(name), name);
+  // A file that changes one option of one player keeps the preset's other options for that player.
+  const packed = resolveConfig(tmpJson({ extends: 'toy-grid-pacgan4', arch: { d: { pack: 2 } }, batchSize: 200 }));
+  assert.deepEqual(packed.arch.d, { hidden: 200, depth: 3, maxout: 5, pack: 2 });
+  assert.deepEqual(packed.arch.g, { hidden: 400, depth: 4, batchNorm: true });
 });
 
 test('config mistakes are errors that name the key and the fix', () => {

@@ -45,3 +45,18 @@ test('the Trainer adds λ times the mode-seeking term to G and reports it apart 
   assert.equal(one.s.dLoss, off.s.dLoss, 'D is untouched by the term');
   assert.ok(maxAbsDiff(one.weights, off.weights) > 1e-6, "the term changes G's update");
 });
+
+test('a batch that cannot be paired is refused by name before anything runs', async () => {
+  await on('wasm', () => undefined);
+  const g = new ToyMlpGenerator({ seed: 3 });
+  const d = new ToyMlpDiscriminator({ seed: 3 });
+  const trainer = new Trainer({ g, d, zDim: 2, modeSeeking: 1, batch: () => ({ x: tf.tensor2d([[0.5, 0.5]]) }) });
+  const live = tf.memory().numTensors;
+  const before = Float32Array.from(d.parameters()[0].dataSync());
+  assert.throws(() => trainer.trainStep(), /mode seeking needs a batch of at least 2 \(pairs of samples\), got 1/);
+  assert.equal(tf.memory().numTensors - live, 0, 'no tensor left behind by the refused step');
+  assert.equal(maxAbsDiff(d.parameters()[0].dataSync(), before), 0, 'refused before D was updated');
+  assert.equal(trainer.step, 0);
+  g.dispose();
+  d.dispose();
+});
