@@ -2,7 +2,7 @@ import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { findJupyter, HOW_TO_GET_JUPYTER, jupyterEnv, ROOT, writeKernelSpec } from '../lib/cli/jupyter';
-import { publishNotebook, SHOWCASE } from './showcase';
+import { failingClaims, publishNotebook, SHOWCASE } from './showcase';
 
 /** Where executed copies and their HTML exports go (ignored by git). */
 export const EXECUTED = path.join(ROOT, 'build', 'notebooks');
@@ -102,9 +102,20 @@ function main(): void {
   let failed = 0;
   for (const file of files) {
     const run = runNotebook(file, { full });
-    const shown = run.ok && publish ? publishNotebook(run.executed, run.seconds, SHOWCASE) : run.html ?? run.executed;
-    console.log(run.ok ? `ok   ${run.name} (${run.seconds.toFixed(1)} s) → ${path.relative(ROOT, shown)}` : `FAIL ${describeFailure(run)}`);
-    if (!run.ok) failed++;
+    if (!run.ok) {
+      console.log(`FAIL ${describeFailure(run)}`);
+      failed++;
+      continue;
+    }
+    // A run whose claims fail ran, but contradicts its prose: reported as a failure, and never published.
+    const failing = failingClaims(JSON.parse(fs.readFileSync(run.executed, 'utf8')));
+    if (failing.length) {
+      console.log(`FAIL ${run.name}: claims that do not hold in ${full ? 'full' : 'quick'} mode:\n  ${failing.join('\n  ')}`);
+      failed++;
+      continue;
+    }
+    const shown = publish ? publishNotebook(run.executed, run.seconds, SHOWCASE) : run.html ?? run.executed;
+    console.log(`ok   ${run.name} (${run.seconds.toFixed(1)} s) → ${path.relative(ROOT, shown)}`);
   }
   process.exit(failed ? 1 : 0);
 }

@@ -3,6 +3,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { plotlyJs, plotlyScriptTag } from '../lib/viz/html';
 import { findJupyter, HOW_TO_GET_JUPYTER, jupyterEnv, ROOT } from '../lib/cli/jupyter';
+import type { Claim } from '../lib/viz/claims';
 
 /** Where the executed full-mode notebooks are kept, committed, as the README's showcase. */
 export const SHOWCASE = path.join(ROOT, 'docs', 'notebooks');
@@ -28,20 +29,41 @@ export interface ShowcaseEntry {
   commit: string;
   /** The `check:` lines the notebook printed, parsed. */
   checks: unknown[];
+  /** The claims the notebook judged (`claim(...)`), every one holding: a run with a failing claim is not published. */
+  claims: Claim[];
   /** Where prose was edited after the run: the commit whose markdown cells the copy carries (code cells unchanged). */
   markdownSyncedAt?: string;
 }
 
-/** The JSON of every `check: {...}` line in an executed notebook's outputs. */
-export function notebookChecks(nb: { cells: { outputs?: { text?: string | string[] }[] }[] }): unknown[] {
-  const checks: unknown[] = [];
+type ExecutedNotebook = { cells: { outputs?: { text?: string | string[] }[] }[] };
+
+/** The JSON of every output line of an executed notebook that starts with `prefix`. */
+function printedJson(nb: ExecutedNotebook, prefix: string): unknown[] {
+  const found: unknown[] = [];
   for (const cell of nb.cells) {
     for (const out of cell.outputs ?? []) {
       const text = Array.isArray(out.text) ? out.text.join('') : out.text ?? '';
-      for (const line of text.split('\n')) if (line.startsWith('check: ')) checks.push(JSON.parse(line.slice(7)));
+      for (const line of text.split('\n')) if (line.startsWith(prefix)) found.push(JSON.parse(line.slice(prefix.length)));
     }
   }
-  return checks;
+  return found;
+}
+
+/** The JSON of every `check: {...}` line in an executed notebook's outputs. */
+export function notebookChecks(nb: ExecutedNotebook): unknown[] {
+  return printedJson(nb, 'check: ');
+}
+
+/** The claims an executed notebook judged: its `claim: {...}` lines (see lib/viz/claims.ts). */
+export function notebookClaims(nb: ExecutedNotebook): Claim[] {
+  return printedJson(nb, 'claim: ') as Claim[];
+}
+
+/** The claims of a run that do not hold, as one line each. */
+export function failingClaims(nb: ExecutedNotebook): string[] {
+  return notebookClaims(nb)
+    .filter((c) => !c.holds)
+    .map((c) => `${c.name}: ${JSON.stringify(c.value)}, wanted ${c.bound}`);
 }
 
 /**
@@ -49,9 +71,11 @@ export function notebookChecks(nb: { cells: { outputs?: { text?: string | string
  * exports it to HTML for the web, and records the run in `manifest.json`. Returns the HTML page's path.
  */
 export function publishNotebook(executed: string, seconds: number, outDir = SHOWCASE): string {
-  fs.mkdirSync(outDir, { recursive: true });
   const name = path.basename(executed, '.ipynb');
   const nb = JSON.parse(fs.readFileSync(executed, 'utf8'));
+  const failing = failingClaims(nb);
+  if (failing.length) throw new Error(`${name} is not published: its full run contradicts its prose:\n  ${failing.join('\n  ')}`);
+  fs.mkdirSync(outDir, { recursive: true });
   const inline = plotlyScriptTag();
   const shared = `<script type="text/javascript" src="${PLOTLY_FILE}"></script>`;
   for (const cell of nb.cells) {
@@ -71,7 +95,7 @@ export function publishNotebook(executed: string, seconds: number, outDir = SHOW
 
   const manifestFile = path.join(outDir, 'manifest.json');
   const manifest: ShowcaseEntry[] = fs.existsSync(manifestFile) ? JSON.parse(fs.readFileSync(manifestFile, 'utf8')) : [];
-  const entry: ShowcaseEntry = { name, title: notebookTitle(nb) ?? name, seconds: Math.round(seconds), date: new Date().toISOString().slice(0, 10), commit: currentCommit(), checks: notebookChecks(nb) };
+  const entry: ShowcaseEntry = { name, title: notebookTitle(nb) ?? name, seconds: Math.round(seconds), date: new Date().toISOString().slice(0, 10), commit: currentCommit(), checks: notebookChecks(nb), claims: notebookClaims(nb) };
   const next = [...manifest.filter((e) => e.name !== name), entry].sort((a, b) => a.name.localeCompare(b.name));
   fs.writeFileSync(manifestFile, JSON.stringify(next, null, 1) + '\n');
   writeShowcaseIndex(outDir);

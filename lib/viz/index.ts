@@ -4,3 +4,4 @@ export { imageGridPng, writeImageGrid, type GridOptions } from './imageGrid';
 export { inNotebook, show, figureBundle, pngBundle, LiveView } from './notebook';
 export { scatterPng, writeScatterPng } from './scatterPng';
 export { encodeGif, type GifFrame } from './gif';
+export { claim, type Bound, type Claim } from './claims';

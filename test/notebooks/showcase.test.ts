@@ -4,7 +4,8 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { findJupyter, HOW_TO_GET_JUPYTER } from '../../lib/cli/jupyter';
-import { notebookChecks, publishNotebook } from '../../tools/showcase';
+import { failingClaims, notebookChecks, notebookClaims, publishNotebook, SHOWCASE, type ShowcaseEntry } from '../../tools/showcase';
+import { claim } from '../../lib/viz/claims';
 import { plotlyScriptTag } from '../../lib/viz/html';
 
 const skip = findJupyter() == null && process.env.CI !== 'true' ? `no Jupyter here. ${HOW_TO_GET_JUPYTER}` : false;
@@ -21,7 +22,7 @@ test('publishing an executed notebook: plotly.js moves to one shared file, check
         {
           cell_type: 'code', metadata: {}, execution_count: 1, source: 'show(chart)',
           outputs: [
-            { output_type: 'stream', name: 'stdout', text: ['loss 0.5\n', 'check: {"x": 1.5}\n'] },
+            { output_type: 'stream', name: 'stdout', text: ['loss 0.5\n', 'check: {"x": 1.5}\n', 'claim: {"name":"loss is small","value":0.5,"bound":"< 1","holds":true}\n'] },
             { output_type: 'display_data', metadata: {}, data: { 'text/html': chart, 'text/plain': '<chart>' } },
           ],
         },
@@ -50,15 +51,51 @@ test('publishing an executed notebook: plotly.js moves to one shared file, check
   assert.equal(manifest[0].title, '42 · An example');
   assert.equal(manifest[0].seconds, 61);
   assert.deepEqual(manifest[0].checks, [{ x: 1.5 }]);
+  assert.deepEqual(manifest[0].claims, [{ name: 'loss is small', value: 0.5, bound: '< 1', holds: true }]);
   assert.match(fs.readFileSync(path.join(out, 'index.html'), 'utf8'), /<a href="42-example\.html">42 · An example<\/a>.*61 s/);
 
   // Publishing again replaces the entry rather than adding a second one.
   publishNotebook(executed, 70, out);
   assert.equal(JSON.parse(fs.readFileSync(path.join(out, 'manifest.json'), 'utf8')).length, 1);
+
+  // A run whose claim fails is refused, and the published copy stays as it was.
+  const before = fs.readFileSync(path.join(out, '42-example.ipynb'), 'utf8');
+  fs.writeFileSync(executed, fs.readFileSync(executed, 'utf8').replace('"holds\\":true', '"holds\\":false'));
+  assert.throws(() => publishNotebook(executed, 70, out), /42-example is not published: its full run contradicts its prose:\n {2}loss is small: 0\.5, wanted < 1/);
+  assert.equal(fs.readFileSync(path.join(out, '42-example.ipynb'), 'utf8'), before);
   fs.rmSync(dir, { recursive: true, force: true });
 });
 
 test('check lines are read from stdout outputs, as text or line arrays', () => {
   const checks = notebookChecks({ cells: [{ outputs: [{ text: 'check: {"a": 1}\nother\n' }, { text: ['check: {"b": [2]}\n'] }] }, {}] as never });
   assert.deepEqual(checks, [{ a: 1 }, { b: [2] }]);
+});
+
+test('claim() judges each kind of bound and prints one line the runner reads back', () => {
+  const printed: string[] = [];
+  const log = console.log;
+  console.log = (line: string) => printed.push(line);
+  try {
+    assert.equal(claim('a', 0.1, { below: 0.15 }).holds, true);
+    assert.equal(claim('b', 3, { above: 3 }).holds, false, 'strictly above');
+    assert.equal(claim('c', 0.5, { between: [0, 1] }).holds, true);
+    assert.equal(claim('d', Number.NaN, { below: 1 }).holds, false, 'NaN never holds');
+    assert.equal(claim('e', true, { equals: true }).holds, true);
+  } finally {
+    console.log = log;
+  }
+  const nb = { cells: [{ outputs: [{ text: printed.map((l) => `${l}\n`) }] }] };
+  assert.deepEqual(notebookClaims(nb as never).map((c) => [c.name, c.bound, c.holds]), [['a', '< 0.15', true], ['b', '> 3', false], ['c', 'in [0, 1]', true], ['d', '< 1', false], ['e', '= true', true]]);
+  assert.deepEqual(failingClaims(nb as never), ['b: 3, wanted > 3', 'd: null, wanted < 1']);
+});
+
+test('every published notebook: its claims hold, and the manifest records exactly the claims its outputs print', () => {
+  const manifest = JSON.parse(fs.readFileSync(path.join(SHOWCASE, 'manifest.json'), 'utf8')) as ShowcaseEntry[];
+  assert.ok(manifest.length >= 12, 'the whole sequence is published');
+  for (const entry of manifest) {
+    const nb = JSON.parse(fs.readFileSync(path.join(SHOWCASE, `${entry.name}.ipynb`), 'utf8'));
+    const printed = notebookClaims(nb);
+    assert.deepEqual(entry.claims ?? [], printed, `${entry.name}: the manifest agrees with the published outputs`);
+    assert.deepEqual(failingClaims(nb), [], `${entry.name}: every published claim holds`);
+  }
 });

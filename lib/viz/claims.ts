@@ -1,0 +1,40 @@
+/**
+ * A notebook's central claims, stated where they are measured. Each is a sentence of the prose as a value and the
+ * bound the sentence asserts; `claim` judges it and prints one `claim: {…}` line, which the notebook runner checks
+ * in quick mode and the publisher (`npm run notebooks -- --full --publish`) requires to hold before a full run is
+ * published. So the numbers a learner reads and the prose beside them cannot drift apart unnoticed.
+ */
+
+/** What a claim's value must satisfy. */
+export type Bound = { below: number } | { above: number } | { between: [number, number] } | { equals: number | boolean | string };
+
+/** A judged claim, as printed and as recorded in the showcase's manifest. */
+export interface Claim {
+  /** The sentence the prose makes, short. */
+  name: string;
+  value: number | boolean | string;
+  /** The bound, readable: '< 0.15', '> 10', 'in [0.5, 1]', '= true'. */
+  bound: string;
+  holds: boolean;
+}
+
+function judge(value: number | boolean | string, bound: Bound): { text: string; holds: boolean } {
+  if ('below' in bound) return { text: `< ${bound.below}`, holds: typeof value === 'number' && value < bound.below };
+  if ('above' in bound) return { text: `> ${bound.above}`, holds: typeof value === 'number' && value > bound.above };
+  if ('between' in bound) {
+    const [lo, hi] = bound.between;
+    return { text: `in [${lo}, ${hi}]`, holds: typeof value === 'number' && value >= lo && value <= hi };
+  }
+  return { text: `= ${bound.equals}`, holds: value === bound.equals };
+}
+
+/**
+ * Judges one claim, prints it as `claim: {"name", "value", "bound", "holds"}`, and returns it. A claim that does
+ * not hold is printed, not thrown: the notebook runs on, and the runner and publisher report it.
+ */
+export function claim(name: string, value: number | boolean | string, bound: Bound): Claim {
+  const { text, holds } = judge(value, bound);
+  const c: Claim = { name, value, bound: text, holds };
+  console.log(`claim: ${JSON.stringify(c)}`);
+  return c;
+}
