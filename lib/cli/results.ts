@@ -89,6 +89,29 @@ function table(entries: Entry[]): string {
   return rows.join('\n');
 }
 
+/**
+ * For the toy suite: seed 0 of every config over training, from the coverage.jsonl its snapshots wrote — the
+ * high-quality fraction sharpens long after the modes are found, and this shows how far each row got.
+ */
+function curveTable(entries: Entry[]): string {
+  const seed0 = entries.filter((e) => e.out.endsWith('-seed0'));
+  const curves = seed0.map((e) => {
+    const file = path.join(e.out, 'coverage.jsonl');
+    const rows = fs.existsSync(file) ? fs.readFileSync(file, 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l) as { step: number; modesCovered: number; highQualityFraction: number; klFromUniform: number }) : [];
+    // A resumed run may have logged a step twice: the last line for a step wins.
+    return { label: e.label, at: new Map(rows.map((r) => [r.step, r])) };
+  });
+  const steps = [...new Set(curves.flatMap((c) => [...c.at.keys()]))].sort((a, b) => a - b);
+  if (steps.length === 0) return '';
+  const head = `| step | ${curves.map((c) => c.label).join(' | ')} |`;
+  const rule = `|---|${curves.map(() => '---').join('|')}|`;
+  const body = steps.map((st) => `| ${st} | ${curves.map((c) => {
+    const r = c.at.get(st);
+    return r ? `${(100 * r.highQualityFraction).toFixed(0)}% · ${r.modesCovered} · ${r.klFromUniform.toFixed(2)}` : '';
+  }).join(' | ')} |`);
+  return ['Seed 0 over training (high-quality % · modes covered · reverse KL, on 2,500 samples at each snapshot):', '', head, rule, ...body].join('\n');
+}
+
 runMain(async () => {
   const a = cliArgs('results', {
     suite: { type: 'string', help: "toy (PacGAN's protocol: 7 configs × 10 seeds) or images (WGAN-GP, SNGAN, BigGAN on Fashion-MNIST)", default: 'toy' },
@@ -116,7 +139,8 @@ runMain(async () => {
     };
     await Promise.all(Array.from({ length: jobs }, worker));
   }
-  const md = table(entries);
+  const curves = a.suite === 'toy' ? curveTable(entries) : '';
+  const md = [table(entries), curves].filter((x) => x).join('\n\n');
   fs.mkdirSync('results', { recursive: true });
   fs.writeFileSync(path.join('results', `${a.suite}.md`), md + '\n');
   console.log(md);
