@@ -7,6 +7,7 @@ import { loadGenerator } from '../run/loadGenerator';
 import { toyExtent } from '../run/snapshot';
 import { generateImages } from '../sample/generate';
 import { interpolate, truncatedLatents } from '../sample/truncation';
+import { canMorphClasses, classMorph } from '../sample/classMorph';
 import { encodeGif, type GifFrame } from '../viz/gif';
 import { imageGridPng } from '../viz/imageGrid';
 import { scatterPng } from '../viz/scatterPng';
@@ -16,6 +17,7 @@ import { cliArgs, numberFlag, runMain } from './args';
  * `npm run sample -- --checkpoint runs/NAME [--class K] [--truncation 0.5] [--n 64] [--out grid.png]`: a sample
  * grid from a trained run; `--interpolate STEPS` writes the frames of a walk between two latents instead. For a
  * toy run, `--out points.json` writes the 2-D samples as a JSON array of [x, y] pairs, for any evaluator.
+ * `--morph FROM,TO` morphs a BigGAN between two classes through its shared class embedding at fixed latents.
  */
 runMain(async () => {
   const a = cliArgs('sample', {
@@ -26,6 +28,9 @@ runMain(async () => {
     seed: { type: 'string', help: 'seed of the latents', default: '0' },
     out: { type: 'string', help: 'PNG file (or, with --interpolate, a folder of frames; for a toy run, a .json file of [x, y] points)' },
     interpolate: { type: 'string', help: 'frames of a slerp walk between two latents' },
+    morph: { type: 'string', help: 'FROM,TO: frames morphing between two classes at fixed latents (BigGAN)' },
+    frames: { type: 'string', help: 'frames of a --morph (default 8)', default: '8' },
+    rows: { type: 'string', help: 'latents of a --morph, one row each (default 1)', default: '1' },
     raw: { type: 'boolean', help: 'use the raw G instead of its EMA' },
     backend: { type: 'string', help: 'tensorflow, webgpu, wasm or cpu' },
   });
@@ -43,6 +48,25 @@ runMain(async () => {
   }
   const describe = `${cfg.preset} step ${step} (${which} G${truncation ? `, truncation ${truncation}` : ''}${onlyClass !== undefined ? `, class ${onlyClass}` : ''})`;
 
+  if (a.morph !== undefined) {
+    const m = /^(\d+),(\d+)$/.exec(a.morph.trim());
+    if (m == null) throw new Error(`--morph takes two class ids, FROM,TO (e.g. --morph 3,7), got '${a.morph}'`);
+    if (!canMorphClasses(g)) throw new Error(`${a.checkpoint} is a ${cfg.model} generator without a shared class embedding: --morph needs a conditional BigGAN`);
+    const frames = numberFlag('frames', a.frames, 8);
+    const rows = numberFlag('rows', a.rows, 1);
+    if (!Number.isInteger(rows) || rows < 1) throw new Error(`--rows must be a whole number ≥ 1, got ${a.rows}`);
+    const dir = a.out ?? path.join(a.checkpoint, `morph-${m[1]}-${m[2]}`);
+    const images = classMorph(g, { from: Number(m[1]), to: Number(m[2]), steps: frames, rows, seed, truncation });
+    fs.mkdirSync(dir, { recursive: true });
+    fs.writeFileSync(path.join(dir, 'sheet.png'), imageGridPng(images, { cols: frames }));
+    // The GIF follows the first row's morph.
+    const first = images.slice([0, 0, 0, 0], [frames, -1, -1, -1]);
+    writeWalk(dir, first, frames);
+    tf.dispose([images, first]);
+    console.log(`${rows} row(s) of ${frames} frames morphing class ${m[1]} into ${m[2]}, ${describe}, in ${dir} (sheet.png, frame-000.png …, strip.png, walk.gif)`);
+    return;
+  }
+
   if (a.interpolate !== undefined) {
     const frames = numberFlag('interpolate', a.interpolate, 0);
     if (!Number.isInteger(frames) || frames < 2) throw new Error(`--interpolate must be a whole number ≥ 2, got ${a.interpolate}`);
@@ -55,23 +79,7 @@ runMain(async () => {
       const y = classes ? tf.fill([frames], onlyClass ?? 0, 'int32') as tf.Tensor1D : undefined;
       return g.apply(z, y) as tf.Tensor4D;
     });
-    for (let i = 0; i < frames; i++) {
-      const frame = images.slice([i, 0, 0, 0], [1, -1, -1, -1]);
-      fs.writeFileSync(path.join(dir, `frame-${String(i).padStart(3, '0')}.png`), imageGridPng(frame, { pad: 0, scale: 4 }));
-      frame.dispose();
-    }
-    fs.writeFileSync(path.join(dir, 'strip.png'), imageGridPng(images, { cols: frames }));
-    // The same walk as an animated GIF, there and back, each pixel scaled ×4.
-    const bytes = tf.tidy(() => {
-      const up = tf.image.resizeNearestNeighbor(images, [images.shape[1] * 4, images.shape[2] * 4]);
-      const rgb = up.shape[3] === 1 ? tf.tile(up, [1, 1, 1, 3]) : up;
-      return tf.clipByValue(tf.round(tf.mul(tf.add(rgb, 1), 127.5)), 0, 255).toInt();
-    });
-    const [, h, w] = bytes.shape;
-    const all = bytes.dataSync();
-    bytes.dispose();
-    const gifFrames: GifFrame[] = Array.from({ length: frames }, (_, i) => ({ width: w, height: h, rgb: Uint8Array.from(all.subarray(i * h * w * 3, (i + 1) * h * w * 3)) }));
-    fs.writeFileSync(path.join(dir, 'walk.gif'), encodeGif([...gifFrames, ...gifFrames.slice(1, -1).reverse()], { delayMs: 80 }));
+    writeWalk(dir, images, frames);
     images.dispose();
     console.log(`${frames} frames of ${describe} in ${dir} (frame-000.png …, strip.png and walk.gif)`);
     return;
@@ -102,3 +110,24 @@ runMain(async () => {
   fs.writeFileSync(out, png);
   console.log(`${n} samples of ${describe} → ${out}`);
 });
+
+/** A walk's frames as PNGs, all of them in one strip, and an animated GIF there and back, into `dir`. */
+function writeWalk(dir: string, images: tf.Tensor4D, frames: number): void {
+  for (let i = 0; i < frames; i++) {
+    const frame = images.slice([i, 0, 0, 0], [1, -1, -1, -1]);
+    fs.writeFileSync(path.join(dir, `frame-${String(i).padStart(3, '0')}.png`), imageGridPng(frame, { pad: 0, scale: 4 }));
+    frame.dispose();
+  }
+  fs.writeFileSync(path.join(dir, 'strip.png'), imageGridPng(images, { cols: frames }));
+  // Each pixel scaled ×4; frames there and back.
+  const bytes = tf.tidy(() => {
+    const up = tf.image.resizeNearestNeighbor(images, [images.shape[1] * 4, images.shape[2] * 4]);
+    const rgb = up.shape[3] === 1 ? tf.tile(up, [1, 1, 1, 3]) : up;
+    return tf.clipByValue(tf.round(tf.mul(tf.add(rgb, 1), 127.5)), 0, 255).toInt();
+  });
+  const [, h, w] = bytes.shape;
+  const all = bytes.dataSync();
+  bytes.dispose();
+  const gifFrames: GifFrame[] = Array.from({ length: frames }, (_, i) => ({ width: w, height: h, rgb: Uint8Array.from(all.subarray(i * h * w * 3, (i + 1) * h * w * 3)) }));
+  fs.writeFileSync(path.join(dir, 'walk.gif'), encodeGif([...gifFrames, ...gifFrames.slice(1, -1).reverse()], { delayMs: 80 }));
+}

@@ -151,6 +151,14 @@ test('npm run pytorch: import makes a run that samples exactly like the source m
   const yy = tf.tensor1d([0, 1, 2], 'int32');
   assert.ok(maxAbsDiff(loaded.g.apply(zz, yy).dataSync(), g.apply(zz, yy).dataSync()) < 1e-6);
 
+  // An imported BigGAN morphs between classes from the command line (npm run sample -- --morph).
+  const morphDir = path.join(dir, 'morph');
+  const m = spawnSync(process.execPath, [path.join(ROOT, 'build', 'lib', 'cli', 'sample.js'), '--checkpoint', out, '--morph', '0,2', '--frames', '4', '--rows', '2', '--out', morphDir], { cwd: ROOT, encoding: 'utf8' });
+  assert.equal(m.status, 0, m.stderr);
+  assert.deepEqual(fs.readdirSync(morphDir).sort(), ['frame-000.png', 'frame-001.png', 'frame-002.png', 'frame-003.png', 'sheet.png', 'strip.png', 'walk.gif']);
+  const sheet = fs.readFileSync(path.join(morphDir, 'sheet.png'));
+  assert.deepEqual([sheet.readUInt32BE(16), sheet.readUInt32BE(20)], [4 * 64 + 5 * 2, 2 * 64 + 3 * 2], 'two rows of four frames');
+
   const back = path.join(dir, 'back');
   const e = node(['export', '--checkpoint', out, '--out', back]);
   assert.equal(e.status, 0, e.stderr);

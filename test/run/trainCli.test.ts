@@ -101,6 +101,8 @@ test('a conditional image run: npm run sample draws a class or an interpolation,
   assert.equal(bytes.readUInt32BE(16), 8 * 64 + 9 * 2, 'eight 64-px cells and their padding in one row');
   assert.match(node([cli('sample'), '--checkpoint', out, '--class', '12']).stderr, /--class must be a whole number from 0 to 9, got 12/);
   assert.match(node([cli('sample'), '--checkpoint', out, '--out', path.join(dir, 'p.json')]).stderr, /samples as JSON points are for toy \(2-D\) runs; .* trained a dcgan model/);
+  assert.match(node([cli('sample'), '--checkpoint', out, '--morph', '1,2']).stderr, /is a dcgan generator without a shared class embedding: --morph needs a conditional BigGAN/);
+  assert.match(node([cli('sample'), '--checkpoint', out, '--morph', 'shirt']).stderr, /--morph takes two class ids, FROM,TO/);
   const frames = path.join(dir, 'frames');
   assert.equal(node([cli('sample'), '--checkpoint', out, '--interpolate', '4', '--out', frames]).status, 0);
   assert.deepEqual(fs.readdirSync(frames).sort(), ['frame-000.png', 'frame-001.png', 'frame-002.png', 'frame-003.png', 'strip.png', 'walk.gif']);
