@@ -13,6 +13,7 @@ runMain(async () => {
     raw: { type: 'boolean', help: "evaluate the raw G instead of its EMA" },
     truncation: { type: 'string', help: 'truncation threshold of the latents' },
     inception: { type: 'string', help: 'TF.js InceptionV3 graph model (model.json path or URL) for CIFAR-10/folder data' },
+    standing: { type: 'string', help: "batches of standing statistics for G's batch norms first (BigGAN-PyTorch's; e.g. 16)" },
     json: { type: 'string', help: 'where to write the JSON (default <checkpoint>/eval.json)' },
     backend: { type: 'string', help: 'tensorflow, webgpu, wasm or cpu' },
   });
@@ -23,8 +24,9 @@ runMain(async () => {
     ema: !a.raw,
     truncation: a.truncation === undefined ? undefined : numberFlag('truncation', a.truncation, 0),
     inception: a.inception,
+    standing: a.standing === undefined ? undefined : numberFlag('standing', a.standing, 0),
   });
-  console.log(`${r.run}: ${r.preset} on ${r.data}, step ${r.step}, ${r.generator} G${r.truncation ? `, truncation ${r.truncation}` : ''}`);
+  console.log(`${r.run}: ${r.preset} on ${r.data}, step ${r.step}, ${r.generator} G${r.truncation ? `, truncation ${r.truncation}` : ''}${r.standingBatches ? `, standing statistics over ${r.standingBatches} batches` : ''}`);
   if (r.toy) {
     const t = r.toy;
     console.log(`modes covered      ${t.modesCovered}/${t.modes}\nhigh-quality       ${(100 * t.highQualityFraction).toFixed(1)}%\nKL(hist‖uniform)   ${t.klFromUniform.toFixed(4)}\nsamples            ${t.samples} (PacGAN protocol: within 3σ of a centre)`);

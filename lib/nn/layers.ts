@@ -181,6 +181,8 @@ export class BatchNorm extends Module {
   readonly beta: tf.Variable | undefined;
   readonly runningMean: tf.Variable;
   readonly runningVar: tf.Variable;
+  /** When set, the running statistics' update weight instead of cfg.momentum (`standingStatistics` uses 1/k). */
+  momentumOverride: number | null = null;
   constructor(readonly cfg: BatchNormConfig) {
     super();
     if (cfg.affine !== false) {
@@ -195,7 +197,7 @@ export class BatchNorm extends Module {
     if (!this.training) return this.normalize(x, this.runningMean, this.runningVar, eps);
     const axes = x.shape.slice(0, -1).map((_, i) => i);
     const { mean, variance } = tf.moments(x, axes);
-    const m = this.cfg.momentum ?? 0.1;
+    const m = this.momentumOverride ?? this.cfg.momentum ?? 0.1;
     const count = x.size / x.shape[x.shape.length - 1];
     // Running variance is the unbiased estimate, as in PyTorch, so checkpoints carry the same numbers.
     tf.tidy(() => {

@@ -96,6 +96,11 @@ export class Module {
     return [`${this.constructor.name}: ${this.numParameters().toLocaleString('en-US')} parameters`, ...lines].join('\n');
   }
 
+  /** This module and every module below it, depth first (to find, say, every batch norm of a generator). */
+  modules(): Module[] {
+    return [this, ...[...this.kids.values()].flatMap((kid) => kid.modules())];
+  }
+
   /** Training mode (batch statistics, buffer updates) or evaluation mode, for the whole subtree. */
   train(on = true): this {
     this.training = on;

@@ -3,6 +3,7 @@ import { classifierExtractor, graphModelExtractor, type FeatureExtractor } from 
 import { modeCoverage, type ModeCoverage } from '../metrics/modeCoverage';
 import { evaluateImages, type ImageReport } from '../metrics/report';
 import { generateImages } from '../sample/generate';
+import { standingStatistics } from '../sample/standingStatistics';
 import { loadRunData } from './build';
 import { loadGenerator } from './loadGenerator';
 
@@ -16,6 +17,11 @@ export interface EvaluateRunOptions {
   /** A TF.js graph model (InceptionV3) for the image features; default: the kit classifier for (Fashion-)MNIST. */
   inception?: string;
   seed?: number;
+  /**
+   * Replace G's batch-norm running statistics by standing statistics over this many batches of 64 first
+   * (BigGAN-PyTorch's `--use_standing_stats`; 0 or absent: the stored ones). For an EMA generator.
+   */
+  standing?: number;
 }
 
 /** What `evaluateRun` measured and on what: mode coverage for toy data, the image metrics for images. */
@@ -26,6 +32,8 @@ export interface RunEvaluation {
   step: number;
   generator: 'ema' | 'raw';
   truncation: number | null;
+  /** Batches of standing statistics G's batch norms were given before sampling, where asked for. */
+  standingBatches?: number;
   toy?: ModeCoverage;
   images?: ImageReport;
 }
@@ -33,7 +41,8 @@ export interface RunEvaluation {
 /** Loads G (or its EMA) from a run folder's checkpoint, generates samples and measures them. */
 export async function evaluateRun(dir: string, o: EvaluateRunOptions = {}): Promise<RunEvaluation> {
   const { g: gen, cfg, step, which } = loadGenerator(dir, { ema: o.ema });
-  const base: RunEvaluation = { run: dir, preset: cfg.preset, data: cfg.data, step, generator: which, truncation: o.truncation ?? null };
+  if (o.standing) standingStatistics(gen, { batches: o.standing, batchSize: 64, seed: 424242 });
+  const base: RunEvaluation = { run: dir, preset: cfg.preset, data: cfg.data, step, generator: which, truncation: o.truncation ?? null, ...(o.standing ? { standingBatches: o.standing } : {}) };
   const data = await loadRunData(cfg, 'test');
   if (data.kind === 'toy') {
     const { images } = generateImages(gen, { n: o.n ?? 2500, truncation: o.truncation, seed: o.seed ?? 99 });

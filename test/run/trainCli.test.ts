@@ -64,6 +64,12 @@ test("PacGAN's protocol trains from its preset, and npm run sample writes a toy 
   assert.ok(points.every((p) => p.length === 2 && p.every(Number.isFinite)), 'pairs of finite numbers');
   assert.ok(new Set(points.map((p) => p.join())).size > 2000, 'distinct samples, not one point repeated');
   assert.match(node([cli('sample'), '--checkpoint', out, '--n', '0', '--out', file]).stderr, /--n must be a whole number ≥ 1, got 0/);
+  // PacGAN's G has batch norm: evaluated with standing statistics, as BigGAN-PyTorch evaluates an EMA G.
+  const ev = node([cli('evaluate'), '--checkpoint', out, '--standing', '4']);
+  assert.equal(ev.status, 0, ev.stderr);
+  assert.match(ev.stdout, /standing statistics over 4 batches/);
+  const evaluation = JSON.parse(fs.readFileSync(path.join(out, 'eval.json'), 'utf8'));
+  assert.deepEqual([evaluation.standingBatches, evaluation.toy.samples, evaluation.toy.modes], [4, 2500, 25]);
 });
 
 test('Ctrl-C during training finishes the step, writes a checkpoint and says how to resume', async () => {
