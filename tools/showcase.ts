@@ -3,7 +3,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { plotlyJs, plotlyScriptTag } from '../lib/viz/html';
 import { findJupyter, HOW_TO_GET_JUPYTER, jupyterEnv, ROOT } from '../lib/cli/jupyter';
-import type { Claim } from '../lib/viz/claims';
+import { CLAIM_MIME, type Claim } from '../lib/viz/claims';
 
 /** Where the executed full-mode notebooks are kept, committed, as the README's showcase. */
 export const SHOWCASE = path.join(ROOT, 'docs', 'notebooks');
@@ -35,7 +35,7 @@ export interface ShowcaseEntry {
   markdownSyncedAt?: string;
 }
 
-type ExecutedNotebook = { cells: { outputs?: { text?: string | string[] }[] }[] };
+type ExecutedNotebook = { cells: { outputs?: { text?: string | string[]; data?: Record<string, unknown> }[] }[] };
 
 /** The JSON of every output line of an executed notebook that starts with `prefix`. */
 function printedJson(nb: ExecutedNotebook, prefix: string): unknown[] {
@@ -54,9 +54,9 @@ export function notebookChecks(nb: ExecutedNotebook): unknown[] {
   return printedJson(nb, 'check: ');
 }
 
-/** The claims an executed notebook judged: its `claim: {...}` lines (see lib/viz/claims.ts). */
+/** The claims an executed notebook judged: its outputs of the claim MIME type (see lib/viz/claims.ts). */
 export function notebookClaims(nb: ExecutedNotebook): Claim[] {
-  return printedJson(nb, 'claim: ') as Claim[];
+  return nb.cells.flatMap((cell) => (cell.outputs ?? []).flatMap((out) => (out.data?.[CLAIM_MIME] ? [out.data[CLAIM_MIME] as Claim] : [])));
 }
 
 /** The claims of a run that do not hold, as one line each. */

@@ -1,9 +1,14 @@
+import { inNotebook, sendBundle } from './notebook';
+
 /**
  * A notebook's central claims, stated where they are measured. Each is a sentence of the prose as a value and the
- * bound the sentence asserts; `claim` judges it and prints one `claim: {…}` line, which the notebook runner checks
- * in quick mode and the publisher (`npm run notebooks -- --full --publish`) requires to hold before a full run is
- * published. So the numbers a learner reads and the prose beside them cannot drift apart unnoticed.
+ * bound the sentence asserts; `claim` judges it and records it in the cell's outputs, which the notebook runner
+ * checks in quick mode and the publisher (`npm run notebooks -- --full --publish`) requires to hold before a full
+ * run is published. So the numbers a learner reads and the prose beside them cannot drift apart unnoticed.
  */
+
+/** The MIME type a claim is recorded under: no frontend renders it, so the reader's flow stays the prose's. */
+export const CLAIM_MIME = 'application/vnd.biggan-ts.claim+json';
 
 /** What a claim's value must satisfy. */
 export type Bound = { below: number } | { above: number } | { between: [number, number] } | { equals: number | boolean | string };
@@ -29,12 +34,14 @@ function judge(value: number | boolean | string, bound: Bound): { text: string; 
 }
 
 /**
- * Judges one claim, prints it as `claim: {"name", "value", "bound", "holds"}`, and returns it. A claim that does
- * not hold is printed, not thrown: the notebook runs on, and the runner and publisher report it.
+ * Judges one claim and records it — in a notebook as an output of its own MIME type, which readers do not see;
+ * elsewhere as a printed `claim: {…}` line — and returns it. A claim that does not hold is recorded, not thrown:
+ * the notebook runs on, and the runner and publisher report it.
  */
 export function claim(name: string, value: number | boolean | string, bound: Bound): Claim {
   const { text, holds } = judge(value, bound);
   const c: Claim = { name, value, bound: text, holds };
-  console.log(`claim: ${JSON.stringify(c)}`);
+  if (inNotebook()) sendBundle({ [CLAIM_MIME]: c, 'text/plain': '' });
+  else console.log(`claim: ${JSON.stringify(c)}`);
   return c;
 }

@@ -43,6 +43,11 @@ export function pngBundle(png: Buffer, alt = 'image'): Record<string, unknown> {
   return { 'image/png': png.toString('base64'), 'text/plain': `<${alt}: PNG, ${png.length} bytes>` };
 }
 
+/** Sends one MIME bundle as an output of the current cell (outside a notebook, prints its text). */
+export function sendBundle(bundle: Record<string, unknown>): void {
+  send(bundle);
+}
+
 function send(bundle: Record<string, unknown>, displayId?: string, update = false): void {
   const write = writer();
   if (write == null) {

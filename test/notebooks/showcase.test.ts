@@ -5,7 +5,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { findJupyter, HOW_TO_GET_JUPYTER } from '../../lib/cli/jupyter';
 import { failingClaims, notebookChecks, notebookClaims, publishNotebook, SHOWCASE, type ShowcaseEntry } from '../../tools/showcase';
-import { claim } from '../../lib/viz/claims';
+import { claim, CLAIM_MIME } from '../../lib/viz/claims';
 import { plotlyScriptTag } from '../../lib/viz/html';
 
 const skip = findJupyter() == null && process.env.CI !== 'true' ? `no Jupyter here. ${HOW_TO_GET_JUPYTER}` : false;
@@ -22,7 +22,8 @@ test('publishing an executed notebook: plotly.js moves to one shared file, check
         {
           cell_type: 'code', metadata: {}, execution_count: 1, source: 'show(chart)',
           outputs: [
-            { output_type: 'stream', name: 'stdout', text: ['loss 0.5\n', 'check: {"x": 1.5}\n', 'claim: {"name":"loss is small","value":0.5,"bound":"< 1","holds":true}\n'] },
+            { output_type: 'stream', name: 'stdout', text: ['loss 0.5\n', 'check: {"x": 1.5}\n'] },
+            { output_type: 'display_data', metadata: {}, data: { [CLAIM_MIME]: { name: 'loss is small', value: 0.5, bound: '< 1', holds: true }, 'text/plain': '' } },
             { output_type: 'display_data', metadata: {}, data: { 'text/html': chart, 'text/plain': '<chart>' } },
           ],
         },
@@ -60,7 +61,7 @@ test('publishing an executed notebook: plotly.js moves to one shared file, check
 
   // A run whose claim fails is refused, and the published copy stays as it was.
   const before = fs.readFileSync(path.join(out, '42-example.ipynb'), 'utf8');
-  fs.writeFileSync(executed, fs.readFileSync(executed, 'utf8').replace('"holds\\":true', '"holds\\":false'));
+  fs.writeFileSync(executed, fs.readFileSync(executed, 'utf8').replace('"holds":true', '"holds":false'));
   assert.throws(() => publishNotebook(executed, 70, out), /42-example is not published: its full run contradicts its prose:\n {2}loss is small: 0\.5, wanted < 1/);
   assert.equal(fs.readFileSync(path.join(out, '42-example.ipynb'), 'utf8'), before);
   fs.rmSync(dir, { recursive: true, force: true });
@@ -84,7 +85,9 @@ test('claim() judges each kind of bound and prints one line the runner reads bac
   } finally {
     console.log = log;
   }
-  const nb = { cells: [{ outputs: [{ text: printed.map((l) => `${l}\n`) }] }] };
+  // Outside a notebook claims are printed; in one they are outputs of their own MIME type, as here.
+  assert.ok(printed.every((l) => l.startsWith('claim: ')));
+  const nb = { cells: [{ outputs: printed.map((l) => ({ output_type: 'display_data', data: { [CLAIM_MIME]: JSON.parse(l.slice(7)), 'text/plain': '' } })) }] };
   assert.deepEqual(notebookClaims(nb as never).map((c) => [c.name, c.bound, c.holds]), [['a', '< 0.15', true], ['b', '> 3', false], ['c', 'in [0, 1]', true], ['d', '< 1', false], ['e', '= true', true]]);
   assert.deepEqual(failingClaims(nb as never), ['b: 3, wanted > 3', 'd: null, wanted < 1']);
 });
