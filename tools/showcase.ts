@@ -1,4 +1,5 @@
 import { spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { plotlyJs, plotlyScriptTag } from '../lib/viz/html';
@@ -122,7 +123,31 @@ export function exportShowcaseHtml(ipynb: string): string {
     { encoding: 'utf8', env: jupyterEnv() },
   );
   if (r.status !== 0) throw new Error(`nbconvert could not export ${ipynb} to HTML:\n${r.stderr.slice(-2000)}`);
-  return ipynb.replace(/\.ipynb$/, '.html');
+  const html = ipynb.replace(/\.ipynb$/, '.html');
+  shareStylesheets(html);
+  return html;
+}
+
+/**
+ * nbconvert inlines the same 550 KB of CSS into every page; each large style block moves to one file beside the
+ * pages, named by its content's hash, that every page links (twelve pages carried 6.7 MB of copies). Small,
+ * page-specific blocks stay inline.
+ */
+function shareStylesheets(html: string): void {
+  const dir = path.dirname(html);
+  const page = fs.readFileSync(html, 'utf8').replace(/<style type="text\/css">([\s\S]*?)<\/style>/g, (block, css: string) => {
+    if (css.length < 10_000) return block;
+    const name = `notebook-${createHash('sha256').update(css).digest('hex').slice(0, 10)}.css`;
+    const file = path.join(dir, name);
+    if (!fs.existsSync(file)) fs.writeFileSync(file, css);
+    return `<link rel="stylesheet" href="${name}">`;
+  });
+  fs.writeFileSync(html, page);
+  // Stylesheets no page links any more (an nbconvert upgrade changes them) are removed.
+  const pages = fs.readdirSync(dir).filter((f) => f.endsWith('.html')).map((f) => fs.readFileSync(path.join(dir, f), 'utf8'));
+  for (const f of fs.readdirSync(dir)) {
+    if (/^notebook-[0-9a-f]{10}\.css$/.test(f) && !pages.some((p) => p.includes(`href="${f}"`))) fs.rmSync(path.join(dir, f));
+  }
 }
 
 function notebookTitle(nb: { cells: { cell_type: string; source: string | string[] }[] }): string | undefined {

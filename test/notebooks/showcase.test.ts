@@ -43,6 +43,9 @@ test('publishing an executed notebook: plotly.js moves to one shared file, check
 
   const page = fs.readFileSync(html, 'utf8');
   assert.match(page, /src="plotly\.min\.js"/);
+  const sheets = [...page.matchAll(/<link rel="stylesheet" href="(notebook-[0-9a-f]{10}\.css)">/g)].map((m) => m[1]);
+  assert.ok(sheets.length >= 1 && sheets.every((f) => fs.existsSync(path.join(out, f))), 'the large stylesheets are shared files beside the page');
+  assert.ok(page.length < 200_000, `the page no longer carries nbconvert's CSS (${page.length} bytes)`);
   assert.match(page, /cdnjs\.cloudflare\.com\/ajax\/libs\/mathjax/, 'MathJax from the web, not a file:/// path of this machine');
   assert.ok(!/file:\/\/\//.test(page), 'no local file URLs in a published page');
 
