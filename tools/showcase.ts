@@ -13,8 +13,37 @@ export const SHOWCASE = path.join(ROOT, 'docs', 'notebooks');
 const PLOTLY_FILE = 'plotly.min.js';
 
 // nbconvert as Debian ships it points MathJax and require.js at file:///usr/share/..., which no reader of a
-// published page has; these are nbconvert's upstream defaults.
-const MATHJAX_URL = 'https://cdnjs.cloudflare.com/ajax/libs/mathjax/2.7.7/MathJax.js?config=TeX-AMS_CHTML-full,Safe';
+// published page has. MathJax is copied beside the pages (formulas render offline too); require.js stays nbconvert's
+// upstream default.
+const MATHJAX_DIR = 'mathjax';
+const MATHJAX_URL = `${MATHJAX_DIR}/MathJax.js?config=TeX-AMS_CHTML-full,Safe`;
+
+/**
+ * The parts of MathJax 2.7 the pages load (nbconvert's configuration: TeX in, CommonHTML out, the Safe extension),
+ * checked by rendering a page offline in Chromium with no request failing.
+ */
+const MATHJAX_PARTS = ['MathJax.js', 'LICENSE', 'config/TeX-AMS_CHTML-full.js', 'config/Safe.js', 'extensions/Safe.js', 'extensions/MathMenu.js', 'extensions/MathZoom.js', 'extensions/MathEvents.js', 'extensions/TeX', 'jax/input/TeX', 'jax/output/CommonHTML', 'jax/element', 'localization/en', 'fonts/HTML-CSS/TeX/woff'];
+
+/** Copies MathJax's needed parts from its npm package beside the pages (once). */
+function copyMathJax(outDir: string): void {
+  const target = path.join(outDir, MATHJAX_DIR);
+  // Copied afresh each time, so the set on disk is exactly MATHJAX_PARTS.
+  if (fs.existsSync(path.join(target, '.parts')) && fs.readFileSync(path.join(target, '.parts'), 'utf8') === MATHJAX_PARTS.join('\n')) return;
+  fs.rmSync(target, { recursive: true, force: true });
+  let source: string;
+  try {
+    source = path.dirname(require.resolve('mathjax/package.json'));
+  } catch {
+    throw new Error('the mathjax package (a devDependency) is not installed: run npm install');
+  }
+  for (const part of MATHJAX_PARTS) {
+    const from = path.join(source, part);
+    if (!fs.existsSync(from)) continue;
+    fs.mkdirSync(path.dirname(path.join(target, part)), { recursive: true });
+    fs.cpSync(from, path.join(target, part), { recursive: true });
+  }
+  fs.writeFileSync(path.join(target, '.parts'), MATHJAX_PARTS.join('\n'));
+}
 const REQUIRE_JS_URL = 'https://cdnjs.cloudflare.com/ajax/libs/require.js/2.1.10/require.min.js';
 
 /** One published notebook's record in the showcase's `manifest.json`. */
@@ -115,6 +144,7 @@ export function writeShowcaseIndex(outDir = SHOWCASE): void {
 /** The web page of a showcase notebook, beside it: MathJax and require.js from cdnjs, not this machine's files. */
 export function exportShowcaseHtml(ipynb: string): string {
   const outDir = path.dirname(ipynb);
+  copyMathJax(outDir);
   const jupyter = findJupyter();
   if (jupyter == null) throw new Error(HOW_TO_GET_JUPYTER);
   const r = spawnSync(

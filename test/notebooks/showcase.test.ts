@@ -10,7 +10,7 @@ import { plotlyScriptTag } from '../../lib/viz/html';
 
 const skip = findJupyter() == null && process.env.CI !== 'true' ? `no Jupyter here. ${HOW_TO_GET_JUPYTER}` : false;
 
-test('publishing an executed notebook: plotly.js moves to one shared file, checks go to the manifest, HTML loads from the web', { skip }, () => {
+test('publishing an executed notebook: plotly.js, the stylesheets and MathJax sit beside the pages, checks and claims go to the manifest', { skip }, () => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'gan-showcase-'));
   const executed = path.join(dir, '42-example.ipynb');
   const chart = `<div id="p"></div>${plotlyScriptTag()}<script>draw()</script>`;
@@ -46,7 +46,10 @@ test('publishing an executed notebook: plotly.js moves to one shared file, check
   const sheets = [...page.matchAll(/<link rel="stylesheet" href="(notebook-[0-9a-f]{10}\.css)">/g)].map((m) => m[1]);
   assert.ok(sheets.length >= 1 && sheets.every((f) => fs.existsSync(path.join(out, f))), 'the large stylesheets are shared files beside the page');
   assert.ok(page.length < 200_000, `the page no longer carries nbconvert's CSS (${page.length} bytes)`);
-  assert.match(page, /cdnjs\.cloudflare\.com\/ajax\/libs\/mathjax/, 'MathJax from the web, not a file:/// path of this machine');
+  assert.match(page, /src="mathjax\/MathJax\.js\?config=TeX-AMS_CHTML-full,Safe"/, 'MathJax beside the pages, so formulas render offline');
+  for (const f of ['MathJax.js', 'config/TeX-AMS_CHTML-full.js', 'jax/output/CommonHTML/jax.js', 'fonts/HTML-CSS/TeX/woff/MathJax_Main-Regular.woff']) {
+    assert.ok(fs.existsSync(path.join(out, 'mathjax', f)), `mathjax/${f} is copied`);
+  }
   assert.ok(!/file:\/\/\//.test(page), 'no local file URLs in a published page');
 
   const manifest = JSON.parse(fs.readFileSync(path.join(out, 'manifest.json'), 'utf8'));
