@@ -4,7 +4,7 @@ import { initBackend, describeBackend, type BackendName } from '../backend';
 import { resolveConfig, type RunConfig } from '../run/config';
 import { buildTrainer, completeArch, loadRunData } from '../run/build';
 import { RunFolder } from '../run/runFolder';
-import { snapshotPng, toyCoverage } from '../run/snapshot';
+import { takeSnapshot } from '../run/snapshot';
 import type { StepStats } from '../train/trainer';
 import { cliArgs, numberFlag, runMain } from './args';
 
@@ -78,9 +78,10 @@ runMain(async () => {
   const startStep = trainer.step;
   const snapshot = async () => {
     fs.mkdirSync(path.dirname(folder.samplePath(trainer.step)), { recursive: true });
-    fs.writeFileSync(folder.samplePath(trainer.step), await snapshotPng(gEma ?? g, cfg, data));
+    const shot = await takeSnapshot(gEma ?? g, cfg, data);
+    fs.writeFileSync(folder.samplePath(trainer.step), shot.png);
     // Toy runs also log PacGAN's scores at every snapshot: coverage and sample quality over training.
-    if (data.kind === 'toy') fs.appendFileSync(path.join(folder.dir, 'coverage.jsonl'), JSON.stringify({ step: trainer.step, ...(await toyCoverage(gEma ?? g, data)) }) + '\n');
+    if (shot.coverage) fs.appendFileSync(path.join(folder.dir, 'coverage.jsonl'), JSON.stringify({ step: trainer.step, ...shot.coverage }) + '\n');
   };
   const flush = () => {
     folder.appendLog(pending);

@@ -19,7 +19,7 @@ export function registerAvgPoolGradGrad(): string[] {
       return {
         dy: () =>
           tf.tidy(() => {
-            const [fh, fw] = typeof filterSize === 'number' ? [filterSize, filterSize] : filterSize;
+            const { filterHeight: fh, filterWidth: fw } = tf.backend_util.computePool2DInfo(input.shape as [number, number, number, number], filterSize, strides, 1, pad);
             const share = tf.fill([fh, fw, input.shape[3]!, 1], 1 / (fh * fw)) as tf.Tensor4D;
             return tf.depthwiseConv2d(ddx as tf.Tensor4D, share, strides, pad as 'valid' | 'same' | number);
           }),

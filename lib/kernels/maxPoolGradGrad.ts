@@ -1,8 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { MaxPoolGradAttrs } from '@tensorflow/tfjs-core';
 
-const pair = (v: number | [number, number]): [number, number] => (typeof v === 'number' ? [v, v] : v);
-
 /**
  * TF.js has no gradient for `MaxPoolGrad`, so a gradient penalty through a critic with max pooling — the
  * self-attention block pools its keys and values 2×2 — cannot be differentiated a second time. `MaxPoolGrad`
@@ -19,8 +17,8 @@ export function registerMaxPoolGradGrad(): string[] {
     gradFunc: (ddx, saved, attrs) => {
       const [dy, input, output] = saved as tf.Tensor4D[];
       const a = attrs as unknown as MaxPoolGradAttrs;
-      const [fh, fw] = pair(a.filterSize);
-      const [sh, sw] = pair(a.strides);
+      const info = tf.backend_util.computePool2DInfo(input.shape, a.filterSize, a.strides, 1, a.pad, a.dimRoundingMode);
+      const [fh, fw, sh, sw] = [info.filterHeight, info.filterWidth, info.strideHeight, info.strideWidth];
       if (sh < fh || sw < fw) {
         throw new Error(
           `second-order gradient through max pooling with overlapping windows (window ${fh}×${fw}, stride ${sh}×${sw}) is not ` +

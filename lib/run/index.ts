@@ -3,4 +3,4 @@ export { loadRunData, completeArch, buildModels, runBatches, buildTrainer, type 
 export { RunFolder } from './runFolder';
 export { loadGenerator, type LoadedGenerator } from './loadGenerator';
 export { evaluateRun, type EvaluateRunOptions, type RunEvaluation } from './evaluateRun';
-export { snapshotPng } from './snapshot';
+export { takeSnapshot, type Snapshot } from './snapshot';

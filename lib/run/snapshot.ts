@@ -15,12 +15,18 @@ export function toyExtent(data: string): number {
   return data === 'grid25' ? 5 : 1.6;
 }
 
+/** A training snapshot: the picture, and for toy data PacGAN's scores of the same samples. */
+export interface Snapshot {
+  png: Buffer;
+  coverage?: ModeCoverage;
+}
+
 /**
- * A picture of what G makes now, from fixed latents (so snapshots over training are comparable): a scatter of
- * 2,500 points over the mode centres for toy data, a sample sheet for images (one row per class when conditional).
- * Reads asynchronously, so it works on webgpu too.
+ * What G makes now, from fixed latents (so snapshots over training are comparable): for toy data a scatter of
+ * 2,500 points over the mode centres and PacGAN's scores of those points (coverage over training); for images a
+ * sample sheet (one row per class when conditional). Reads asynchronously, so it works on webgpu too.
  */
-export async function snapshotPng(g: Generator, cfg: RunConfig, data: RunData | null): Promise<Buffer> {
+export async function takeSnapshot(g: Generator, cfg: RunConfig, data: RunData | null): Promise<Snapshot> {
   if (cfg.model === 'toy') {
     // Evaluation mode, as npm run evaluate samples: batch norm uses (and does not move) its running statistics.
     const was = g.isTraining;
@@ -29,7 +35,11 @@ export async function snapshotPng(g: Generator, cfg: RunConfig, data: RunData | 
       const { images } = generateImages(g, { n: 2500, seed: 1234 });
       const points = await images.data();
       images.dispose();
-      return scatterPng(points, { centres: data?.kind === 'toy' ? data.mixture.centres : [], extent: toyExtent(cfg.data) });
+      const toy = data?.kind === 'toy' ? data.mixture : null;
+      return {
+        png: scatterPng(points, { centres: toy?.centres ?? [], extent: toyExtent(cfg.data) }),
+        coverage: toy ? modeCoverage(points, toy.centres, toy.sigma) : undefined,
+      };
     } finally {
       g.train(was);
     }
@@ -40,22 +50,5 @@ export async function snapshotPng(g: Generator, cfg: RunConfig, data: RunData | 
   await sheet.data();
   const png = imageGridPng(sheet, { cols: 8 });
   sheet.dispose();
-  return png;
-}
-
-/**
- * PacGAN's scores of G now on a toy run (2,500 samples from the snapshot's latents, in evaluation mode so batch
- * norm uses its running statistics, as `npm run evaluate` does), for the curve of coverage over training.
- */
-export async function toyCoverage(g: Generator, data: RunData & { kind: 'toy' }): Promise<ModeCoverage> {
-  const was = g.isTraining;
-  g.train(false);
-  try {
-    const { images } = generateImages(g, { n: 2500, seed: 1234 });
-    const points = await images.data();
-    images.dispose();
-    return modeCoverage(points, data.mixture.centres, data.mixture.sigma);
-  } finally {
-    g.train(was);
-  }
+  return { png };
 }

@@ -49,6 +49,38 @@ export function bigganBenchTrainer(o: { ch: number; channels: number; micro: num
   return { trainer, g, d };
 }
 
+/** What `timeSteps` measured: milliseconds per timed step, and live tensors after the warm-up and at the end. */
+export interface StepTiming {
+  ms_per_step: number;
+  ms_median: number;
+  ms_min: number;
+  tensors_after_step2: number;
+  tensors_after_last: number;
+}
+
+/**
+ * Two warm-up steps (kernel caches, weight packing, shaders), then `steps` timed ones. Asynchronous reads: free on
+ * cpu and wasm, the only way on webgpu, and each step ends only when its losses are on the host.
+ */
+export async function timeSteps(trainer: Trainer, steps: number): Promise<StepTiming> {
+  await trainer.trainStepAsync();
+  await trainer.trainStepAsync();
+  const afterStep2 = tf.memory().numTensors;
+  const times: number[] = [];
+  for (let i = 0; i < steps; i++) {
+    const t0 = performance.now();
+    await trainer.trainStepAsync();
+    times.push(performance.now() - t0);
+  }
+  return {
+    ms_per_step: round(times.reduce((a, b) => a + b, 0) / times.length),
+    ms_median: round(median(times)),
+    ms_min: round(Math.min(...times)),
+    tensors_after_step2: afterStep2,
+    tensors_after_last: tf.memory().numTensors,
+  };
+}
+
 /** Sum of a model's parameter sizes. */
 export const parameterCount = (m: { parameters(): tf.Variable[] }): number => m.parameters().reduce((sum, v) => sum + v.size, 0);
 

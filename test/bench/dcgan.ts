@@ -8,9 +8,9 @@
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { BACKEND_NAMES, type BackendName, describeBackend, initBackend, tf } from '../../lib';
+import { BACKEND_NAMES, type BackendName, describeBackend, initBackend } from '../../lib';
 import { profileKernels } from '../../lib/backend/profile';
-import { bigganBenchTrainer, dcganBenchTrainer, median, parameterCount, round } from './benchTrainers';
+import { bigganBenchTrainer, dcganBenchTrainer, parameterCount, round, timeSteps } from './benchTrainers';
 
 interface RunResult {
   backend: BackendName;
@@ -44,18 +44,7 @@ interface RunOptions {
 async function run(o: RunOptions): Promise<RunResult> {
   const info = await initBackend({ backend: o.backend, threads: o.threads, native: o.native });
   const { trainer } = dcganBenchTrainer(o);
-  // Asynchronous reads: free on cpu and wasm, and the only way to read back on webgpu.
-  const step = (_i: number) => trainer.trainStepAsync();
-  await step(0);
-  await step(1);
-  const afterStep2 = tf.memory().numTensors;
-  const times: number[] = [];
-  for (let i = 0; i < o.steps; i++) {
-    const t0 = performance.now();
-    await step(2 + i);
-    times.push(performance.now() - t0);
-  }
-  const afterLast = tf.memory().numTensors;
+  const timing = await timeSteps(trainer, o.steps);
   const top = o.backend === 'wasm' || o.backend === 'cpu' ? profileKernels(() => trainer.trainStep()).slice(0, 6) : undefined;
   return {
     backend: o.backend,
@@ -65,11 +54,7 @@ async function run(o: RunOptions): Promise<RunResult> {
     threads: info.threads,
     native: o.native,
     device: describeBackend(info).split('\n')[1].replace(/^device\s+/, ''),
-    ms_per_step: round(times.reduce((a, b) => a + b, 0) / times.length),
-    ms_median: round(median(times)),
-    ms_min: round(Math.min(...times)),
-    tensors_after_step2: afterStep2,
-    tensors_after_last: afterLast,
+    ...timing,
     top_kernels: top?.map((k) => ({ kernel: k.kernel, ms: round(k.ms) })),
   };
 }
@@ -102,23 +87,16 @@ interface BigganResult {
 async function runBiggan(o: BigganOptions): Promise<BigganResult> {
   await initBackend({ backend: o.backend });
   const { trainer, g, d } = bigganBenchTrainer(o);
-  await trainer.trainStepAsync();
-  await trainer.trainStepAsync();
-  const afterStep2 = tf.memory().numTensors;
-  const times: number[] = [];
-  for (let i = 0; i < o.steps; i++) {
-    const t0 = performance.now();
-    await trainer.trainStepAsync();
-    times.push(performance.now() - t0);
-  }
+  const timing = await timeSteps(trainer, o.steps);
+  // The tensor count is taken before profiling, which adds a step of its own.
   const top = o.backend === 'wasm' && o.ch <= 16 ? profileKernels(() => trainer.trainStep()).slice(0, 6) : undefined;
   return {
-    ms_per_step: round(times.reduce((a, b) => a + b, 0) / times.length),
-    ms_median: round(median(times)),
+    ms_per_step: timing.ms_per_step,
+    ms_median: timing.ms_median,
     g_params: parameterCount(g),
     d_params: parameterCount(d),
-    tensors_after_step2: afterStep2,
-    tensors_after_last: tf.memory().numTensors,
+    tensors_after_step2: timing.tensors_after_step2,
+    tensors_after_last: timing.tensors_after_last,
     top_kernels: top?.map((k) => ({ kernel: k.kernel, ms: round(k.ms) })),
   };
 }

@@ -4,9 +4,8 @@
  * on the host). Prints one JSON line. `--software` accepts SwiftShader and `--small` shrinks both models (batch 4,
  * width 4), for trying the check's plumbing without a GPU: SwiftShader takes minutes per full-size step.
  */
-import * as tf from '@tensorflow/tfjs';
 import { describeBackend, initBackend } from '../../lib/backend/init';
-import { bigganBenchTrainer, dcganBenchTrainer, median, parameterCount, round, type BenchModels } from '../../test/bench/benchTrainers';
+import { bigganBenchTrainer, dcganBenchTrainer, parameterCount, timeSteps, type BenchModels } from '../../test/bench/benchTrainers';
 
 interface Timing {
   ms_per_step: number;
@@ -20,22 +19,14 @@ interface Timing {
 async function time(build: () => BenchModels, steps: number): Promise<Timing | { error: string }> {
   try {
     const { trainer, g, d } = build();
-    await trainer.trainStepAsync();
-    await trainer.trainStepAsync();
-    const live = tf.memory().numTensors;
-    const times: number[] = [];
-    for (let i = 0; i < steps; i++) {
-      const t0 = performance.now();
-      await trainer.trainStepAsync();
-      times.push(performance.now() - t0);
-    }
+    const t = await timeSteps(trainer, steps);
     return {
-      ms_per_step: round(times.reduce((a, b) => a + b, 0) / times.length),
-      ms_median: round(median(times)),
-      ms_min: round(Math.min(...times)),
+      ms_per_step: t.ms_per_step,
+      ms_median: t.ms_median,
+      ms_min: t.ms_min,
       g_params: parameterCount(g),
       d_params: parameterCount(d),
-      leaked_tensors: tf.memory().numTensors - live,
+      leaked_tensors: t.tensors_after_last - t.tensors_after_step2,
     };
   } catch (e) {
     return { error: (e as Error).message.split('\n')[0] };
