@@ -1,10 +1,11 @@
 export { modeCoverage, type ModeCoverage } from './modeCoverage';
 export { featureStats, frechetDistance, type FeatureStats } from './fid';
-export { kernelInceptionDistance, type KidOptions, type MeanStd } from './kid';
+export { kernelInceptionDistance, meanStd, type KidOptions, type MeanStd } from './kid';
 export { inceptionScore } from './inceptionScore';
 export { precisionRecall, type PrecisionRecall } from './precisionRecall';
 export { stackedMnistModes } from './stackedMnist';
 export { ImageClassifier, trainClassifier, classifierDir, saveClassifier, loadClassifier, type ClassifierConfig, type ClassifierTraining } from './classifier';
+export { kitClassifier, trainKitClassifier, type KitClassifierOptions, type KitClassifierTraining } from './kitClassifier';
 export { classifierExtractor, graphModelExtractor, type FeatureExtractor, type Embedded, type GraphModelExtractorConfig } from './features';
 export { evaluateImages, prepareReference, formatReport, classAccuracy, type ImageReport, type EvaluateImagesInput, type ClassAccuracy, type Reference } from './report';
 export { symmetricEigen, sqrtPsd, meanAndCovariance } from './linalg';

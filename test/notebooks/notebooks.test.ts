@@ -1,8 +1,10 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
 import { describeFailure, listNotebooks, runNotebook } from '../../tools/notebooks';
-import { findJupyter, HOW_TO_GET_JUPYTER } from '../../lib/cli/jupyter';
+import { findJupyter, HOW_TO_GET_JUPYTER, ROOT } from '../../lib/cli/jupyter';
 import { failingClaims, notebookChecks } from '../../tools/showcase';
 
 /**
@@ -45,21 +47,6 @@ const CLAIMS: Record<string, (c: Record<string, any>) => void> = {
     assert.ok(Math.abs(c.meanAfter - c.dataMean) < Math.abs(c.meanBefore - c.dataMean) - 0.05, `training moves the samples' brightness toward the data's (${c.meanBefore} → ${c.meanAfter}, data ${c.dataMean})`);
     assert.ok(c.lerpMidRatio < 0.8 && c.slerpMidRatio > 0.85 && c.slerpMidRatio > c.lerpMidRatio + 0.15, 'lerp shrinks the latent norm mid-way, slerp keeps it');
     assert.ok(c.endsMatch < 1e-6, 'the walk starts at G(z₁)');
-  },
-  '04-wgan.ipynb': (c) => {
-    assert.ok(Math.abs(c.jsdAt4 - Math.log(2)) < 1e-3 && c.jsdSlopeFar < 1e-4, 'the JSD is flat at log 2 once the distributions separate');
-    for (let i = 1; i < c.clipped.length; i++) assert.ok(c.clipped[i] > c.clipped[i - 1], `the clipped critic's estimate grows with the shift: ${c.clipped}`);
-    const n = c.layerNorms;
-    assert.ok(n['clip c = 0.01'].every((v: number) => v < 1e-6) && n['clip c = 0.001'].every((v: number) => v < 1e-6), 'small clipping thresholds: vanishing gradients in every layer');
-    assert.ok(n['gradient penalty λ = 10'].every((v: number) => v > 1e-3) && c.spread['gradient penalty λ = 10'] < 100, 'the gradient penalty keeps every layer trainable, within two orders of magnitude');
-    assert.ok(n['clip c = 0.1'][12] > 3 * n['clip c = 0.1'][0], 'c = 0.1: norms grow toward the output');
-  },
-  '05-wgan-gp.ipynb': (c) => {
-    assert.ok(c.penaltyAgree < 1e-5, 'inline penalty equals the library gradientPenalty');
-    assert.ok(Number.isFinite(c.secondOrderNorm) && c.secondOrderNorm > 0, 'the second-order gradient exists');
-    assert.ok(Math.abs(c.gpMedian - 1) < 0.1 && c.gpWithin > 0.8, `penalised critic: gradient norms concentrate near 1 (median ${c.gpMedian}, ${c.gpWithin} within 0.2)`);
-    assert.ok(c.clipMedian < 0.1, `clipped critic: norms far below 1 (median ${c.clipMedian})`);
-    assert.ok(Number.isFinite(c.gpDist) && Number.isFinite(c.clipDist), 'both GANs trained without diverging');
   },
   '06-spectral-norm-and-hinge.ipynb': (c) => {
     assert.ok(c.inlineError < 1e-2 && c.libraryError < 2e-2, 'power iteration (inline and the library) finds σ(W)');
@@ -122,9 +109,14 @@ test('there is a notebook sequence to run', () => {
   assert.ok(listNotebooks().includes('00-setup.ipynb'));
 });
 
+// The sequence runs as on a fresh clone: an empty data cache (no trained classifier: notebook 07 trains one) and
+// no run folders left by an earlier run of notebooks 09 and 11 (notebooks 10 and 11 read 09's).
+const freshCache = fs.mkdtempSync(path.join(os.tmpdir(), 'gan-nb-cache-'));
+for (const dir of ['notebook-09-quick', 'notebook-11-quick']) fs.rmSync(path.join(ROOT, 'runs', dir), { recursive: true, force: true });
+
 for (const name of listNotebooks()) {
   test(`notebook ${name} runs top to bottom in quick mode`, { skip }, () => {
-    const run = runNotebook(name);
+    const run = runNotebook(name, { env: { GAN_DATA_DIR: freshCache } });
     assert.ok(run.ok, describeFailure(run));
     const outs = outputs(run.executed);
     assert.ok(!outs.some((o) => o.output_type === 'error'), 'no error outputs');
@@ -147,7 +139,7 @@ for (const name of listNotebooks()) {
 }
 
 test('a failing cell is reported with the message tslab wrote to its stderr', { skip }, () => {
-  const dir = fs.mkdtempSync(`${require('node:os').tmpdir()}/gan-nb-`);
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'gan-nb-'));
   const file = `${dir}/99-broken.ipynb`;
   const cell = (source: string) => ({ cell_type: 'code', metadata: {}, execution_count: null, outputs: [], source });
   fs.writeFileSync(
