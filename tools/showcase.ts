@@ -3,6 +3,8 @@ import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { plotlyJs, plotlyScriptTag } from '../lib/viz/html';
+import { figurePng } from '../lib/viz/figurePng';
+import type { Figure } from '../lib/viz/figures';
 import { findJupyter, HOW_TO_GET_JUPYTER, jupyterEnv, ROOT } from '../lib/cli/jupyter';
 import { CLAIM_MIME, type Claim } from '../lib/viz/claims';
 
@@ -122,6 +124,10 @@ export function publishNotebook(executed: string, seconds: number, outDir = SHOW
   if (!fs.existsSync(plotly) || fs.statSync(plotly).size !== Buffer.byteLength(plotlyJs())) fs.writeFileSync(plotly, plotlyJs());
 
   exportShowcaseHtml(target);
+  // The page beside it keeps the interactive charts; the notebook itself is also read on GitHub, whose viewer runs
+  // no scripts and would show a chart's HTML as an empty box. There a chart is its Plotly JSON (which JupyterLab
+  // draws) and its still PNG.
+  if (stillCharts(nb)) fs.writeFileSync(target, JSON.stringify(nb, null, 1) + '\n');
 
   const manifestFile = path.join(outDir, 'manifest.json');
   const manifest: ShowcaseEntry[] = fs.existsSync(manifestFile) ? JSON.parse(fs.readFileSync(manifestFile, 'utf8')) : [];
@@ -130,6 +136,30 @@ export function publishNotebook(executed: string, seconds: number, outDir = SHOW
   fs.writeFileSync(manifestFile, JSON.stringify(next, null, 1) + '\n');
   writeShowcaseIndex(outDir);
   return path.join(outDir, `${name}.html`);
+}
+
+/**
+ * Makes every chart output of a notebook readable without scripts: gives it a still PNG drawn from the Plotly JSON
+ * it carries (outputs saved before charts carried one) and drops its HTML, which a viewer that runs no scripts
+ * shows as an empty box. Returns whether any output changed.
+ */
+export function stillCharts(nb: { cells: { outputs?: { data?: Record<string, unknown> }[] }[] }): boolean {
+  let changed = false;
+  for (const out of nb.cells.flatMap((c) => c.outputs ?? [])) {
+    const d = out.data;
+    const fig = d?.['application/vnd.plotly.v1+json'] as Figure | undefined;
+    if (!d || !fig) continue;
+    if (!d['image/png']) {
+      const png = figurePng(fig);
+      if (png) d['image/png'] = png.toString('base64');
+      changed ||= png != null;
+    }
+    if (d['image/png'] && d['text/html']) {
+      delete d['text/html'];
+      changed = true;
+    }
+  }
+  return changed;
 }
 
 /** Rewrites the showcase's index.html from its manifest (titles read from the notebooks where missing). */

@@ -33,15 +33,20 @@ function judge(value: number | boolean | string, bound: Bound): { text: string; 
   return { text: `= ${bound.equals}`, holds: value === bound.equals };
 }
 
+/** Judges a claim against its bound, without recording it. */
+export function judgeClaim(name: string, value: number | boolean | string, bound: Bound): Claim {
+  const { text, holds } = judge(value, bound);
+  return { name, value, bound: text, holds };
+}
+
 /**
  * Judges one claim and records it — in a notebook as an output of its own MIME type, which readers do not see;
- * elsewhere as a printed `claim: {…}` line — and returns it. A claim that does not hold is recorded, not thrown:
- * the notebook runs on, and the runner and publisher report it.
+ * elsewhere as a printed `claim: {…}` line. A claim that does not hold is recorded, not thrown: the notebook runs
+ * on, and the runner and publisher report it. It returns nothing, so that a claim ending a notebook cell adds no
+ * echoed value to what the learner reads; `judgeClaim` gives the verdict to a script.
  */
-export function claim(name: string, value: number | boolean | string, bound: Bound): Claim {
-  const { text, holds } = judge(value, bound);
-  const c: Claim = { name, value, bound: text, holds };
+export function claim(name: string, value: number | boolean | string, bound: Bound): void {
+  const c = judgeClaim(name, value, bound);
   if (inNotebook()) sendBundle({ [CLAIM_MIME]: c, 'text/plain': '' });
   else console.log(`claim: ${JSON.stringify(c)}`);
-  return c;
 }

@@ -4,4 +4,6 @@ export { imageGridPng, writeImageGrid, type GridOptions } from './imageGrid';
 export { inNotebook, show, figureBundle, pngBundle, LiveView } from './notebook';
 export { scatterPng, writeScatterPng } from './scatterPng';
 export { encodeGif, type GifFrame } from './gif';
-export { claim, type Bound, type Claim } from './claims';
+export { claim, judgeClaim, type Bound, type Claim } from './claims';
+export { markdownTable, showTable, type Table } from './table';
+export { figurePng } from './figurePng';

@@ -1,4 +1,5 @@
 import type { Figure } from './figures';
+import { figurePng } from './figurePng';
 import { figureHtml } from './html';
 
 /**
@@ -26,14 +27,19 @@ export function inNotebook(): boolean {
 /** plotly.js (4.6 MB) goes into the first chart's HTML of a kernel session only; later charts reuse it. */
 let plotlyInlined = false;
 
-/** The MIME bundle of a figure: Plotly JSON for JupyterLab, HTML for the classic notebook and exports, text. */
+/**
+ * The MIME bundle of a figure: Plotly JSON for JupyterLab, HTML for the classic notebook and exports, a still PNG
+ * for viewers that run no scripts (GitHub's), and text.
+ */
 export function figureBundle(fig: Figure): Record<string, unknown> {
   const html = figureHtml(fig, !plotlyInlined);
   plotlyInlined = true;
   const title = (fig.layout?.title as { text?: string } | undefined)?.text;
+  const png = figurePng(fig);
   return {
     'application/vnd.plotly.v1+json': { data: fig.data, layout: fig.layout ?? {} },
     'text/html': html,
+    ...(png ? { 'image/png': png.toString('base64') } : {}),
     'text/plain': `<Plotly figure${title ? `: ${title}` : ''}, ${fig.data.length} trace(s)>`,
   };
 }

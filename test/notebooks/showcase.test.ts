@@ -5,7 +5,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { findJupyter, HOW_TO_GET_JUPYTER } from '../../lib/cli/jupyter';
 import { failingClaims, notebookChecks, notebookClaims, publishNotebook, SHOWCASE, type ShowcaseEntry } from '../../tools/showcase';
-import { claim, CLAIM_MIME } from '../../lib/viz/claims';
+import { claim, CLAIM_MIME, judgeClaim } from '../../lib/viz/claims';
 import { plotlyScriptTag } from '../../lib/viz/html';
 
 const skip = findJupyter() == null && process.env.CI !== 'true' ? `no Jupyter here. ${HOW_TO_GET_JUPYTER}` : false;
@@ -24,7 +24,7 @@ test('publishing an executed notebook: plotly.js, the stylesheets and MathJax si
           outputs: [
             { output_type: 'stream', name: 'stdout', text: ['loss 0.5\n', 'check: {"x": 1.5}\n'] },
             { output_type: 'display_data', metadata: {}, data: { [CLAIM_MIME]: { name: 'loss is small', value: 0.5, bound: '< 1', holds: true }, 'text/plain': '' } },
-            { output_type: 'display_data', metadata: {}, data: { 'text/html': chart, 'text/plain': '<chart>' } },
+            { output_type: 'display_data', metadata: {}, data: { 'application/vnd.plotly.v1+json': { data: [{ type: 'scatter', mode: 'lines', x: [0, 1], y: [0, 1] }], layout: {} }, 'text/html': chart, 'text/plain': '<chart>' } },
           ],
         },
       ],
@@ -37,12 +37,16 @@ test('publishing an executed notebook: plotly.js, the stylesheets and MathJax si
   const html = publishNotebook(executed, 61.4, out);
 
   const kept = fs.readFileSync(path.join(out, '42-example.ipynb'), 'utf8');
-  assert.ok(!kept.includes('Plotly, Inc.') && kept.includes('src=\\"plotly.min.js\\"'), 'the kept notebook references the shared plotly.js instead of carrying it');
-  assert.ok(kept.length < 10_000, `kept notebook is small (${kept.length} bytes)`);
+  assert.ok(!kept.includes('Plotly, Inc.'), 'the kept notebook does not carry plotly.js');
+  // Read on GitHub, whose viewer runs no scripts: the chart is its Plotly JSON and a still PNG, not HTML.
+  const chartOut = JSON.parse(kept).cells[1].outputs[2].data;
+  assert.deepEqual(Object.keys(chartOut).sort(), ['application/vnd.plotly.v1+json', 'image/png', 'text/plain']);
+  assert.ok(kept.length < 100_000, `kept notebook is small (${kept.length} bytes)`);
   assert.ok(fs.statSync(path.join(out, 'plotly.min.js')).size > 1_000_000, 'plotly.js written once beside the pages');
 
   const page = fs.readFileSync(html, 'utf8');
   assert.match(page, /src="plotly\.min\.js"/);
+  assert.match(page, /draw\(\)/, 'the page keeps the interactive chart');
   const sheets = [...page.matchAll(/<link rel="stylesheet" href="(notebook-[0-9a-f]{10}\.css)">/g)].map((m) => m[1]);
   assert.ok(sheets.length >= 1 && sheets.every((f) => fs.existsSync(path.join(out, f))), 'the large stylesheets are shared files beside the page');
   assert.ok(page.length < 200_000, `the page no longer carries nbconvert's CSS (${page.length} bytes)`);
@@ -83,11 +87,12 @@ test('claim() judges each kind of bound and prints one line the runner reads bac
   const log = console.log;
   console.log = (line: string) => printed.push(line);
   try {
-    assert.equal(claim('a', 0.1, { below: 0.15 }).holds, true);
-    assert.equal(claim('b', 3, { above: 3 }).holds, false, 'strictly above');
-    assert.equal(claim('c', 0.5, { between: [0, 1] }).holds, true);
-    assert.equal(claim('d', Number.NaN, { below: 1 }).holds, false, 'NaN never holds');
-    assert.equal(claim('e', true, { equals: true }).holds, true);
+    // Nothing returned: a claim that ends a notebook cell must not echo a value into the reading flow.
+    assert.equal(claim('a', 0.1, { below: 0.15 }), undefined);
+    claim('b', 3, { above: 3 });
+    claim('c', 0.5, { between: [0, 1] });
+    claim('d', Number.NaN, { below: 1 });
+    claim('e', true, { equals: true });
   } finally {
     console.log = log;
   }
@@ -96,9 +101,12 @@ test('claim() judges each kind of bound and prints one line the runner reads bac
   const nb = { cells: [{ outputs: printed.map((l) => ({ output_type: 'display_data', data: { [CLAIM_MIME]: JSON.parse(l.slice(7)), 'text/plain': '' } })) }] };
   assert.deepEqual(notebookClaims(nb as never).map((c) => [c.name, c.bound, c.holds]), [['a', '< 0.15', true], ['b', '> 3', false], ['c', 'in [0, 1]', true], ['d', '< 1', false], ['e', '= true', true]]);
   assert.deepEqual(failingClaims(nb as never), ['b: 3, wanted > 3', 'd: null, wanted < 1']);
+  assert.equal(judgeClaim('b', 3, { above: 3 }).holds, false, 'strictly above');
+  assert.equal(judgeClaim('d', Number.NaN, { below: 1 }).holds, false, 'NaN never holds');
+  assert.deepEqual(judgeClaim('f', 2, { between: [0, 1] }), { name: 'f', value: 2, bound: 'in [0, 1]', holds: false });
 });
 
-test('every published notebook: its claims hold, and the manifest records exactly the claims its outputs print', () => {
+test('every published notebook: its claims hold, the manifest records exactly the claims its outputs print, and its charts show without scripts', () => {
   const manifest = JSON.parse(fs.readFileSync(path.join(SHOWCASE, 'manifest.json'), 'utf8')) as ShowcaseEntry[];
   assert.ok(manifest.length >= 12, 'the whole sequence is published');
   for (const entry of manifest) {
@@ -106,5 +114,9 @@ test('every published notebook: its claims hold, and the manifest records exactl
     const printed = notebookClaims(nb);
     assert.deepEqual(entry.claims ?? [], printed, `${entry.name}: the manifest agrees with the published outputs`);
     assert.deepEqual(failingClaims(nb), [], `${entry.name}: every published claim holds`);
+    const charts = (nb.cells as { outputs?: { data?: Record<string, unknown> }[] }[]).flatMap((c) => c.outputs ?? []).filter((o) => o.data?.['application/vnd.plotly.v1+json']);
+    for (const chart of charts) {
+      assert.ok(chart.data!['image/png'] && !chart.data!['text/html'], `${entry.name}: every chart carries a still PNG instead of script-only HTML`);
+    }
   }
 });

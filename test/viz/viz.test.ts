@@ -4,7 +4,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { loadImage } from '@napi-rs/canvas';
-import { barChart, figureBundle, heatmap, imageGridPng, lineChart, LiveView, scatter2d, show, tf, writeFiguresHtml } from '../../lib';
+import { barChart, figureBundle, figurePng, heatmap, imageGridPng, lineChart, LiveView, markdownTable, scatter2d, show, tf, writeFiguresHtml } from '../../lib';
 
 test('an image grid is a PNG of the right size whose cells hold the images, scaled and clipped', async () => {
   // Two 2×2 RGB images: the first all −1 (black), the second all +1.5 (clipped to white).
@@ -82,4 +82,53 @@ test('in a notebook, show() sends one display_data bundle and LiveView updates o
   } finally {
     jupyter.lastWriteDisplayData = null;
   }
+});
+
+test('a results table is Markdown with one row per entry, escaping what would break it, and refuses ragged rows', () => {
+  const md = markdownTable({ header: ['run', 'modes'], rows: [['gp | λ 0.1', '8.0 ± 0.0'], ['clip', 7]] });
+  assert.deepEqual(md.split('\n'), ['| run | modes |', '|---|---|', '| gp \\| λ 0.1 | 8.0 ± 0.0 |', '| clip | 7 |']);
+  assert.throws(() => markdownTable({ header: ['a', 'b'], rows: [['only one']] }), /row 0 has 1 cells for 2 columns/);
+});
+
+test('a chart has a still PNG for viewers without scripts: its lines where the data puts them, a log axis, and none for trace kinds it does not draw', async () => {
+  const { createCanvas } = await import('@napi-rs/canvas');
+  /** Pixel centroids of one colour (to within a few levels), in image rows and columns. */
+  const find = async (png: Buffer, [r, g, b]: number[]) => {
+    const img = await loadImage(png);
+    const ctx = createCanvas(img.width, img.height).getContext('2d');
+    ctx.drawImage(img, 0, 0);
+    const { data } = ctx.getImageData(0, 0, img.width, img.height);
+    const hits: [number, number][] = [];
+    for (let i = 0; i < data.length; i += 4) {
+      if (Math.abs(data[i] - r) + Math.abs(data[i + 1] - g) + Math.abs(data[i + 2] - b) < 12) hits.push([Math.floor(i / 4 / img.width), (i / 4) % img.width]);
+    }
+    return { img, hits };
+  };
+  const rising = lineChart([{ name: 'up', x: [0, 1, 2, 3], y: [0, 1, 2, 3] }, { name: 'flat', x: [0, 3], y: [1.5, 1.5] }], { title: 't', width: 400, height: 300 });
+  const png = figurePng(rising, { scale: 1 })!;
+  const blue = await find(png, [0x1f, 0x77, 0xb4]);
+  assert.equal(blue.img.width, 400);
+  assert.equal(blue.img.height, 300);
+  const left = blue.hits.filter(([, c]) => c < 150);
+  const right = blue.hits.filter(([, c]) => c > 250);
+  assert.ok(left.length > 10 && right.length > 10, 'the first series is drawn across the plot');
+  const meanRow = (h: [number, number][]) => h.reduce((s, [r]) => s + r, 0) / h.length;
+  assert.ok(meanRow(left) > meanRow(right) + 50, 'y grows upward: the rising line is lower on the left');
+  const orange = await find(png, [0xff, 0x7f, 0x0e]);
+  assert.ok(orange.hits.length > 50, 'the second series gets the second colour');
+
+  // On a log axis 1e-3, 1 and 1e3 are equally spaced: the middle point sits half-way between the others.
+  const log = figurePng(lineChart([{ name: 'a', x: [0, 1, 2], y: [1e-3, 1, 1e3] }], { logY: true, width: 300, height: 300 }), { scale: 1 })!;
+  const line = (await find(log, [0x1f, 0x77, 0xb4])).hits;
+  const rowsAt = (c0: number) => line.filter(([, c]) => Math.abs(c - c0) <= 1).map(([r]) => r);
+  const cols = line.map(([, c]) => c);
+  const [first, last] = [Math.min(...cols), Math.max(...cols)];
+  const mid = rowsAt(Math.round((first + last) / 2));
+  const ends = [...rowsAt(first + 2), ...rowsAt(last - 2)];
+  assert.ok(mid.length > 0 && Math.abs(meanRow(mid.map((r) => [r, 0])) - (Math.min(...ends) + Math.max(...ends)) / 2) < 6, 'log spacing');
+
+  assert.equal(figurePng({ data: [{ type: 'pie', values: [1, 2] }] }), null, 'a pie chart is not drawn, so the bundle carries no PNG');
+  const bundle = figureBundle(rising);
+  assert.equal(typeof bundle['image/png'], 'string');
+  assert.ok(bundle['application/vnd.plotly.v1+json'] && bundle['text/html'], 'the interactive chart stays beside the still');
 });
