@@ -7,7 +7,7 @@ import { magnitudePrune } from '../compress/prune';
 import { exportGenerator, readGeneratorFiles } from '../export/exportGenerator';
 import { generatorFromSpec } from '../export/generatorSpec';
 import { generatorFor, type Generator } from '../models/registry';
-import { classifierDir, loadClassifier } from '../metrics/classifier';
+import { kitClassifier } from '../metrics/kitClassifier';
 import { classifierExtractor } from '../metrics/features';
 import { evaluateImages, prepareReference, type ImageReport } from '../metrics/report';
 import { loadRunData } from '../run/build';
@@ -60,7 +60,7 @@ runMain(async () => {
   const classes = Number(cfg.arch.classes ?? 0);
   const data = await loadRunData(cfg, 'test');
   if (data.kind !== 'images') throw new Error('compress needs an image GAN');
-  const extractor = classifierExtractor(loadClassifier(classifierDir(cfg.data)).model, `kit ${cfg.data} classifier (128-d features)`);
+  const extractor = classifierExtractor((await kitClassifier({ dataset: cfg.data })).model, `kit ${cfg.data} classifier (128-d features)`);
   const reference = prepareReference(data.train.images, `${cfg.data} test split (${data.train.images.shape[0]} images)`, extractor);
 
   const variants: Variant[] = [];

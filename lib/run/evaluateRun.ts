@@ -1,4 +1,4 @@
-import { classifierDir, loadClassifier } from '../metrics/classifier';
+import { kitClassifier } from '../metrics/kitClassifier';
 import { classifierExtractor, graphModelExtractor, type FeatureExtractor } from '../metrics/features';
 import { modeCoverage, type ModeCoverage } from '../metrics/modeCoverage';
 import { evaluateImages, type ImageReport } from '../metrics/report';
@@ -52,7 +52,7 @@ export async function evaluateRun(dir: string, o: EvaluateRunOptions = {}): Prom
   }
   let extractor: FeatureExtractor;
   if (o.inception) extractor = await graphModelExtractor({ model: o.inception });
-  else if (data.name === 'fashion-mnist' || data.name === 'mnist') extractor = classifierExtractor(loadClassifier(classifierDir(data.name)).model, `kit ${data.name} classifier (128-d features)`);
+  else if (data.name === 'fashion-mnist' || data.name === 'mnist') extractor = classifierExtractor((await kitClassifier({ dataset: data.name })).model, `kit ${data.name} classifier (128-d features)`);
   else throw new Error(`image features for ${data.name} need InceptionV3: pass --inception <model.json path or URL> (a TF.js graph model)`);
   const classes = Number(cfg.arch.classes ?? 0);
   const n = o.n ?? data.train.images.shape[0];
