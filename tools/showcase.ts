@@ -100,7 +100,8 @@ export function failingClaims(nb: ExecutedNotebook): string[] {
 
 /**
  * Copies an executed notebook into the showcase with plotly.js moved out of its outputs into one shared file,
- * exports it to HTML for the web, and records the run in `manifest.json`. Returns the HTML page's path.
+ * exports it to an HTML page with interactive charts, then keeps each chart in the notebook as its Plotly JSON and
+ * still PNG only (`stillCharts`), and records the run in `manifest.json`. Returns the HTML page's path.
  */
 export function publishNotebook(executed: string, seconds: number, outDir = SHOWCASE): string {
   const name = path.basename(executed, '.ipynb');

@@ -32,6 +32,7 @@ export async function trainKitClassifier(o: KitClassifierTraining = {}): Promise
   const model = new ImageClassifier({ width: o.width ?? 16 });
   const t0 = Date.now();
   const seconds = () => (Date.now() - t0) / 1000;
+  let saved = false;
   try {
     trainClassifier(model, { images: train.images, labels: train.labels }, {
       epochs,
@@ -43,10 +44,12 @@ export async function trainKitClassifier(o: KitClassifierTraining = {}): Promise
     const info = { dataset, testAccuracy, testExamples: test.labels.length, trainExamples: train.labels.length, epochs, seconds: seconds() };
     saveClassifier(model, dir, info);
     log(`classifier: ${(100 * testAccuracy).toFixed(2)}% on the ${test.labels.length} ${dataset} test images after ${seconds().toFixed(0)} s; saved to ${dir}`);
+    saved = true;
     return { model, info };
   } finally {
     train.images.dispose();
     test.images.dispose();
+    if (!saved) model.dispose();
   }
 }
 
@@ -59,7 +62,7 @@ export interface KitClassifierOptions {
    * comparable with the full classifier's.
    */
   quick?: boolean;
-  /** The data cache (default `GAN_DATA_DIR`, else datasets/cache). */
+  /** Where classifiers are kept, as `<cache>/classifiers/…` (default: the data cache, `GAN_DATA_DIR` or datasets/cache). */
   cache?: string;
   log?: (line: string) => void;
 }

@@ -59,7 +59,9 @@ export interface TrainerConfig {
 /** What one training step reports: its losses, regulariser values and wall-clock milliseconds. */
 export interface StepStats {
   step: number;
+  /** D's loss in the last D update, including its gradient penalty (subtract `penalty` for the loss alone). */
   dLoss: number;
+  /** G's loss, without its regulariser terms (`ortho`, `modeSeeking`). */
   gLoss: number;
   /** D's gradient penalty (WGAN-GP, R1) in the last D update. */
   penalty: number;

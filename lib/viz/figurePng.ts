@@ -8,12 +8,27 @@ import type { Figure } from './figures';
  * colours), not a copy of Plotly's rendering. A figure with a trace kind it does not draw gets no PNG (null).
  */
 export function figurePng(fig: Figure, o: { scale?: number } = {}): Buffer | null {
-  const traces = fig.data as Trace[];
+  const traces = (fig.data as Trace[]).map(withIndexAxes);
   if (traces.length === 0 || !traces.every((t) => DRAWN.has(String(t.type)))) return null;
+  try {
+    return draw(traces, fig, o.scale ?? 2);
+  } catch {
+    // A still is a convenience: a figure it cannot draw keeps its interactive chart, and the cell still runs.
+    return null;
+  }
+}
+
+/** Plotly's defaults for omitted coordinates: the index along y (lines, bars) or along z's rows and columns. */
+function withIndexAxes(t: Trace): Trace {
+  const index = (n: number) => Array.from({ length: n }, (_, i) => i);
+  if (t.type === 'heatmap') return { ...t, x: t.x ?? index(t.z?.[0]?.length ?? 0), y: t.y ?? index(t.z?.length ?? 0) };
+  return { ...t, x: t.x ?? index(t.y?.length ?? 0) };
+}
+
+function draw(traces: Trace[], fig: Figure, scale: number): Buffer {
   const layout = (fig.layout ?? {}) as Layout;
   const width = layout.width ?? 720;
   const height = layout.height ?? 360;
-  const scale = o.scale ?? 2;
   const canvas = createCanvas(Math.round(width * scale), Math.round(height * scale));
   const ctx = canvas.getContext('2d');
   ctx.scale(scale, scale);
@@ -152,16 +167,20 @@ export function niceTicks([lo, hi]: [number, number]): number[] {
 function logTicks([lo, hi]: [number, number]): number[] {
   const first = Math.ceil(lo);
   const last = Math.floor(hi);
+  // Within less than two decades powers of ten are too few: round numbers of the range instead.
+  if (last - first < 1) return niceTicks([10 ** lo, 10 ** hi]).filter((v) => v > 0);
   const every = Math.max(1, Math.ceil((last - first + 1) / 8));
   const ticks: number[] = [];
-  for (let e = first; e <= last; e += every) ticks.push(10 ** e);
+  for (let e = Math.ceil(first / every) * every; e <= last; e += every) ticks.push(10 ** e);
   return ticks;
 }
 
-function tickLabel(v: number): string {
+/** A tick's label: plain up to 1e5, else exponent form, to three significant digits. */
+export function tickLabel(v: number): string {
   if (v === 0) return '0';
   const a = Math.abs(v);
-  return a >= 1e5 || a < 1e-3 ? v.toExponential(0).replace('e+', 'e') : String(Number(v.toPrecision(6)));
+  // Up to three significant digits, so that neighbouring ticks (1.5e5, 2e5) never print alike.
+  return a >= 1e5 || a < 1e-3 ? Number(v.toPrecision(3)).toExponential().replace('e+', 'e') : String(Number(v.toPrecision(6)));
 }
 
 function text(ctx: SKRSContext2D, s: string, x: number, y: number, o: { align?: CanvasTextAlign; font?: string } = {}): void {

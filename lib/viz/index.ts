@@ -6,4 +6,4 @@ export { scatterPng, writeScatterPng } from './scatterPng';
 export { encodeGif, type GifFrame } from './gif';
 export { claim, judgeClaim, type Bound, type Claim } from './claims';
 export { markdownTable, showTable, type Table } from './table';
-export { figurePng } from './figurePng';
+export { figurePng, niceTicks, tickLabel } from './figurePng';

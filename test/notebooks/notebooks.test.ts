@@ -1,4 +1,4 @@
-import { test } from 'node:test';
+import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
@@ -109,10 +109,18 @@ test('there is a notebook sequence to run', () => {
   assert.ok(listNotebooks().includes('00-setup.ipynb'));
 });
 
-// The sequence runs as on a fresh clone: an empty data cache (no trained classifier: notebook 07 trains one) and
-// no run folders left by an earlier run of notebooks 09 and 11 (notebooks 10 and 11 read 09's).
-const freshCache = fs.mkdtempSync(path.join(os.tmpdir(), 'gan-nb-cache-'));
-for (const dir of ['notebook-09-quick', 'notebook-11-quick']) fs.rmSync(path.join(ROOT, 'runs', dir), { recursive: true, force: true });
+// The sequence runs as on a fresh clone: an empty data cache (no trained classifier: notebook 07 trains one; the
+// data sets come from Debian's package or are downloaded) and no run folders left by an earlier run of notebooks
+// 09 and 11 (notebooks 10 and 11 read 09's).
+let freshCache = '';
+before(() => {
+  if (skip) return;
+  freshCache = fs.mkdtempSync(path.join(os.tmpdir(), 'gan-nb-cache-'));
+  for (const dir of ['notebook-09-quick', 'notebook-11-quick']) fs.rmSync(path.join(ROOT, 'runs', dir), { recursive: true, force: true });
+});
+after(() => {
+  if (freshCache) fs.rmSync(freshCache, { recursive: true, force: true });
+});
 
 for (const name of listNotebooks()) {
   test(`notebook ${name} runs top to bottom in quick mode`, { skip }, () => {

@@ -4,7 +4,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { loadImage } from '@napi-rs/canvas';
-import { barChart, figureBundle, figurePng, heatmap, imageGridPng, lineChart, LiveView, markdownTable, scatter2d, show, tf, writeFiguresHtml } from '../../lib';
+import { barChart, figureBundle, figurePng, niceTicks, tickLabel, heatmap, imageGridPng, lineChart, LiveView, markdownTable, scatter2d, show, tf, writeFiguresHtml } from '../../lib';
 
 test('an image grid is a PNG of the right size whose cells hold the images, scaled and clipped', async () => {
   // Two 2×2 RGB images: the first all −1 (black), the second all +1.5 (clipped to white).
@@ -131,4 +131,16 @@ test('a chart has a still PNG for viewers without scripts: its lines where the d
   const bundle = figureBundle(rising);
   assert.equal(typeof bundle['image/png'], 'string');
   assert.ok(bundle['application/vnd.plotly.v1+json'] && bundle['text/html'], 'the interactive chart stays beside the still');
+});
+
+test('chart stills: tick labels stay distinct at any scale, omitted x defaults to the index, and a narrow log axis still gets ticks', () => {
+  for (const range of [[0, 2.4e5], [0, 1.2e-4], [-3, 7], [0.5, 0.52]] as [number, number][]) {
+    const labels = niceTicks(range).map(tickLabel);
+    assert.ok(labels.length >= 2, `ticks for ${range}`);
+    assert.equal(new Set(labels).size, labels.length, `distinct labels for ${range}: ${labels}`);
+  }
+  assert.ok(figurePng({ data: [{ type: 'scatter', mode: 'lines', y: [3, 1, 2] }] }), 'a trace with only y is drawn against its index');
+  assert.ok(figurePng({ data: [{ type: 'heatmap', z: [[1, 2], [3, 4]] }] }), 'a heatmap with only z');
+  assert.ok(figurePng(lineChart([{ name: 'a', y: [2, 5, 8] }], { logY: true })), 'a log axis within one decade');
+  assert.equal(figurePng({ data: [{ type: 'scatter', mode: 'lines', x: [0, 1], y: 'not numbers' }] }), null, 'a figure it cannot draw gets no still, and no error');
 });
