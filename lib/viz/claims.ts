@@ -23,20 +23,16 @@ export interface Claim {
   holds: boolean;
 }
 
-function judge(value: number | boolean | string, bound: Bound): { text: string; holds: boolean } {
-  if ('below' in bound) return { text: `< ${bound.below}`, holds: typeof value === 'number' && value < bound.below };
-  if ('above' in bound) return { text: `> ${bound.above}`, holds: typeof value === 'number' && value > bound.above };
-  if ('between' in bound) {
-    const [lo, hi] = bound.between;
-    return { text: `in [${lo}, ${hi}]`, holds: typeof value === 'number' && value >= lo && value <= hi };
-  }
-  return { text: `= ${bound.equals}`, holds: value === bound.equals };
-}
-
 /** Judges a claim against its bound, without recording it. */
 export function judgeClaim(name: string, value: number | boolean | string, bound: Bound): Claim {
-  const { text, holds } = judge(value, bound);
-  return { name, value, bound: text, holds };
+  const isNumber = typeof value === 'number';
+  if ('below' in bound) return { name, value, bound: `< ${bound.below}`, holds: isNumber && value < bound.below };
+  if ('above' in bound) return { name, value, bound: `> ${bound.above}`, holds: isNumber && value > bound.above };
+  if ('between' in bound) {
+    const [lo, hi] = bound.between;
+    return { name, value, bound: `in [${lo}, ${hi}]`, holds: isNumber && value >= lo && value <= hi };
+  }
+  return { name, value, bound: `= ${bound.equals}`, holds: value === bound.equals };
 }
 
 /**

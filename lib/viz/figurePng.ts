@@ -81,7 +81,7 @@ function draw(traces: Trace[], fig: Figure, scale: number): Buffer {
     const colour = COLOURS[k % COLOURS.length];
     const x = t.x as number[];
     const y = t.y as number[];
-    if (t.type === 'heatmap') drawHeatmap(ctx, t, xScale, yScale);
+    if (t.type === 'heatmap') drawHeatmap(ctx, t, colouring(t), xScale, yScale);
     else if (t.type === 'bar') {
       const w = (0.8 * (box.right - box.left)) / categories.length;
       ctx.fillStyle = colour;
@@ -111,7 +111,7 @@ function draw(traces: Trace[], fig: Figure, scale: number): Buffer {
   ctx.lineWidth = 1;
   ctx.strokeRect(box.left, box.top, box.right - box.left, box.bottom - box.top);
   if (names.length) legend(ctx, names, box);
-  if (heat) colourBar(ctx, traces[0], box);
+  if (heat) colourBar(ctx, colouring(traces[0]), box);
   return canvas.toBuffer('image/png');
 }
 
@@ -225,10 +225,20 @@ function colourAt(scale: [number, [number, number, number]][], t: number): strin
   return `rgb(${c0.map((c, k) => Math.round(c + f * (c1[k] - c))).join(',')})`;
 }
 
-/** The heatmap's colour scale beside the plot, labelled with its smallest and largest value. */
-function colourBar(ctx: SKRSContext2D, t: Trace, box: { right: number; top: number; bottom: number }): void {
+/** How a heatmap maps values to colours: its colour scale and the value range stretched over it. */
+interface Colouring {
+  scale: [number, [number, number, number]][];
+  lo: number;
+  hi: number;
+}
+
+function colouring(t: Trace): Colouring {
   const [lo, hi] = extent(t.z ?? []);
-  const scale = t.colorscale === 'Viridis' ? VIRIDIS : RDBU;
+  return { scale: t.colorscale === 'Viridis' ? VIRIDIS : RDBU, lo, hi };
+}
+
+/** The heatmap's colour scale beside the plot, labelled with its smallest and largest value. */
+function colourBar(ctx: SKRSContext2D, { scale, lo, hi }: Colouring, box: { right: number; top: number; bottom: number }): void {
   const x = box.right + 12;
   for (let y = box.top; y < box.bottom; y++) {
     ctx.fillStyle = colourAt(scale, (box.bottom - y) / (box.bottom - box.top));
@@ -238,12 +248,10 @@ function colourBar(ctx: SKRSContext2D, t: Trace, box: { right: number; top: numb
   text(ctx, tickLabel(lo), x + 18, box.bottom);
 }
 
-function drawHeatmap(ctx: SKRSContext2D, t: Trace, xScale: (v: number) => number, yScale: (v: number) => number): void {
+function drawHeatmap(ctx: SKRSContext2D, t: Trace, { scale, lo, hi }: Colouring, xScale: (v: number) => number, yScale: (v: number) => number): void {
   const z = t.z ?? [];
   const xe = cellEdges(t.x as number[]);
   const ye = cellEdges(t.y as number[]);
-  const [lo, hi] = extent(z);
-  const scale = t.colorscale === 'Viridis' ? VIRIDIS : RDBU;
   z.forEach((row, r) => row.forEach((v, c) => {
     ctx.fillStyle = Number.isFinite(v) ? colourAt(scale, (v - lo) / (hi - lo || 1)) : '#ffffff';
     const [x0, x1, y0, y1] = [xScale(xe[c]), xScale(xe[c + 1]), yScale(ye[r]), yScale(ye[r + 1])];
