@@ -30,6 +30,7 @@ runMain(async () => {
     seed: { type: 'string', help: 'seed of weights, latents and batches' },
     data: { type: 'string', help: 'data set (overrides the config): ring8, grid25, fashion-mnist, mnist, cifar10, folder:<path>' },
     backend: { type: 'string', help: 'tensorflow, webgpu, wasm or cpu (default: the fastest available)' },
+    quiet: { type: 'boolean', help: 'leave out the backend report (progress and the result are still printed)' },
   });
   const overrides: Partial<RunConfig> = {};
   if (a.steps !== undefined) overrides.steps = numberFlag('steps', a.steps, 0);
@@ -51,7 +52,8 @@ runMain(async () => {
     if (folder.hasCheckpoint()) throw new Error(`${folder.dir} already holds a run's checkpoint: continue it with --resume, or pass another --out (nothing was overwritten)`);
   }
 
-  console.log(describeBackend(await initBackend({ backend: a.backend as BackendName | undefined })));
+  const backend = await initBackend({ backend: a.backend as BackendName | undefined });
+  if (!a.quiet) console.log(describeBackend(backend));
   const data = await loadRunData(cfg);
   cfg = completeArch(cfg, data);
   const { trainer, g, gEma } = buildTrainer(cfg, data);

@@ -81,7 +81,7 @@ const toy: Partial<RunConfig> = { model: 'toy', arch: { hidden: 128, depth: 3 },
 
 /**
  * PacGAN's 2-D protocol (Lin et al., 2018, and their code): G 4 × 400 ReLU with batch norm from z ∈ R², D 3 × 200
- * maxout units of 5 pieces then linear, weights N(0, 0.02²), Adam 1e-4 β₁ 0.8, 100 (packed) examples per batch,
+ * maxout units of 5 pieces then linear, weights N(0, 0.02²), Adam 1e-4 β₁ 0.2, 100 (packed) examples per batch,
  * the standard GAN loss. Their runs last 400 epochs of 100,000 samples (400,000 steps); `steps` here is this
  * machine's budget (see results/toy.md). They update G and D simultaneously; this Trainer alternates.
  */
@@ -96,7 +96,9 @@ function pacgan(data: 'ring8' | 'grid25', pack: number, extra: Partial<RunConfig
     steps: 20000,
     gLr: 1e-4,
     dLr: 1e-4,
-    beta1: 0.8,
+    // Their config says beta1 0.8 in Blocks' Adam, whose beta1 weighs the new gradient (m ← β·g + (1 − β)·m,
+    // defaults 0.1 and 0.001): in the usual convention that is β₁ = 0.2, β₂ = 0.999.
+    beta1: 0.2,
     beta2: 0.999,
     sampleEvery: 2000,
     checkpointEvery: 2000,

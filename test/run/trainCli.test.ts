@@ -18,6 +18,7 @@ test('npm run train writes a run folder, refuses to overwrite it, resumes it, an
   const out = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'run-')), 'toy');
   const first = node([cli('train'), '--config', 'toy-ring', '--steps', '30', '--out', out]);
   assert.equal(first.status, 0, first.stderr);
+  assert.match(first.stdout, /^backend +\w+/m, 'the backend report comes first');
   for (const f of ['config.json', 'log.csv', 'log.jsonl', 'dashboard.html', 'samples/step-000030.png']) assert.ok(fs.existsSync(path.join(out, f)), f);
   assert.equal(checkpointStep(out), 30);
   assert.deepEqual(csvRows(out).slice(1).map((r) => Number(r.split(',')[0])), [10, 20, 30]);
@@ -27,9 +28,10 @@ test('npm run train writes a run folder, refuses to overwrite it, resumes it, an
   assert.match(again.stderr, /already holds a run's checkpoint: continue it with --resume/);
   assert.equal(checkpointStep(out), 30, 'the refused run changed nothing');
 
-  const resumed = node([cli('train'), '--out', out, '--resume', '--steps', '50']);
+  const resumed = node([cli('train'), '--out', out, '--resume', '--steps', '50', '--quiet']);
   assert.equal(resumed.status, 0, resumed.stderr);
   assert.match(resumed.stdout, /resumed .* at step 30/);
+  assert.doesNotMatch(resumed.stdout, /^backend /m, '--quiet leaves out the backend report');
   assert.equal(checkpointStep(out), 50);
   assert.deepEqual(csvRows(out).slice(1).map((r) => Number(r.split(',')[0])), [10, 20, 30, 40, 50]);
 
@@ -53,7 +55,7 @@ test("PacGAN's protocol trains from its preset, and npm run sample writes a toy 
   const r = node([cli('train'), '--config', 'toy-grid-pacgan4', '--steps', '4', '--out', out]);
   assert.equal(r.status, 0, r.stderr);
   const saved = JSON.parse(fs.readFileSync(path.join(out, 'config.json'), 'utf8'));
-  assert.deepEqual([saved.batchSize, saved.beta1, saved.arch.d.pack, saved.arch.d.maxout, saved.arch.g.hidden], [400, 0.8, 4, 5, 400]);
+  assert.deepEqual([saved.batchSize, saved.beta1, saved.arch.d.pack, saved.arch.d.maxout, saved.arch.g.hidden], [400, 0.2, 4, 5, 400]);
   const curve = fs.readFileSync(path.join(out, 'coverage.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
   assert.deepEqual(curve.map((c) => [c.step, c.modes, c.samples]), [[4, 25, 2500]], "PacGAN's scores at the snapshot");
   const file = path.join(out, 'points.json');
