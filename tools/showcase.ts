@@ -1,8 +1,9 @@
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
-import { plotlyJs, plotlyScriptTag } from '../lib/viz/html';
+import { figureHtml, plotlyJs, plotlyScriptTag } from '../lib/viz/html';
 import { figurePng } from '../lib/viz/figurePng';
 import type { Figure } from '../lib/viz/figures';
 import { findJupyter, HOW_TO_GET_JUPYTER, jupyterEnv, ROOT } from '../lib/cli/jupyter';
@@ -178,15 +179,39 @@ export function exportShowcaseHtml(ipynb: string): string {
   copyMathJax(outDir);
   const jupyter = findJupyter();
   if (jupyter == null) throw new Error(HOW_TO_GET_JUPYTER);
+  const source = withInteractiveCharts(ipynb);
   const r = spawnSync(
     jupyter,
-    ['nbconvert', '--to', 'html', `--HTMLExporter.mathjax_url=${MATHJAX_URL}`, `--HTMLExporter.require_js_url=${REQUIRE_JS_URL}`, '--output-dir', outDir, ipynb],
+    ['nbconvert', '--to', 'html', `--HTMLExporter.mathjax_url=${MATHJAX_URL}`, `--HTMLExporter.require_js_url=${REQUIRE_JS_URL}`, '--output-dir', outDir, source],
     { encoding: 'utf8', env: jupyterEnv() },
   );
+  if (source !== ipynb) fs.rmSync(path.dirname(source), { recursive: true, force: true });
   if (r.status !== 0) throw new Error(`nbconvert could not export ${ipynb} to HTML:\n${r.stderr.slice(-2000)}`);
   const html = ipynb.replace(/\.ipynb$/, '.html');
   shareStylesheets(html);
   return html;
+}
+
+/**
+ * A published notebook keeps each chart as Plotly JSON and a still PNG (`stillCharts`), which nbconvert would show
+ * as the PNG; the page should draw it interactive, as it did when first published. Returns a copy of the notebook,
+ * under the same file name in a temporary folder, whose charts carry their HTML again (drawn by the plotly.js file
+ * beside the page), or the notebook itself when none needs it.
+ */
+function withInteractiveCharts(ipynb: string): string {
+  const nb = JSON.parse(fs.readFileSync(ipynb, 'utf8'));
+  let first = true;
+  for (const out of nb.cells.flatMap((c: { outputs?: { data?: Record<string, unknown> }[] }) => c.outputs ?? [])) {
+    const fig = out.data?.['application/vnd.plotly.v1+json'] as Figure | undefined;
+    if (!fig || out.data!['text/html'] != null) continue;
+    const lib = first ? `<script type="text/javascript" src="${PLOTLY_FILE}"></script>` : '';
+    out.data!['text/html'] = lib + figureHtml(fig, false);
+    first = false;
+  }
+  if (first) return ipynb;
+  const copy = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'showcase-')), path.basename(ipynb));
+  fs.writeFileSync(copy, JSON.stringify(nb));
+  return copy;
 }
 
 /**
