@@ -18,7 +18,7 @@ function progress(s: StepStats, steps: number, itPerSec: number): string {
 }
 
 /**
- * `npm run train -- --config <preset|file.json> [--out runs/NAME] [--resume] [--steps N]`: trains with the library's
+ * `npm run train -- --config <preset|file.json> [--out runs/NAME] [--resume] [--steps N] [--quiet]`: trains with the library's
  * Trainer and keeps everything in the run folder. Ctrl-C finishes the current step, writes a checkpoint and exits.
  */
 runMain(async () => {

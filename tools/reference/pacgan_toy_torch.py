@@ -3,9 +3,10 @@
 The networks, optimiser, packing and scores follow Lin et al. (2018) and their code (the same settings as the
 `toy-*-gan` / `toy-*-pacgan*` presets in lib/run/config.ts): G has 4 fully connected layers of 400 ReLU units
 with batch norm and no biases, from z ~ N(0, I_2); D has 3 maxout layers of 200 units with 5 pieces, then a
-linear score, on m samples concatenated; weights N(0, 0.02^2), biases 0; Adam 1e-4, beta1 0.2 (--beta1); 100 packs a
-batch; the non-saturating loss. By default D and G alternate (as the library's Trainer does); --simultaneous
-takes both gradients at the same parameters and fake batch, as PacGAN's Theano code does.
+linear score, on m samples concatenated; weights N(0, 0.02^2), biases 0; Adam 1e-4, beta1 0.2 (--beta1;
+why 0.2: lib/run/config.ts); 100 packs a batch; the non-saturating loss. By default D and G alternate (as the
+library's Trainer does); --simultaneous takes both gradients at the same parameters and fake batch, as PacGAN's
+Theano code does.
 
 Every --every steps it prints one JSON line of PacGAN's scores of 2,500 samples (G in evaluation mode): modes
 covered, the high-quality fraction (within 3 sigma of a mode) and KL(mode histogram || uniform).
