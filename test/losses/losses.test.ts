@@ -142,6 +142,19 @@ test('orthogonal regularisation is zero for orthogonal filters and its gradient 
   q.dispose();
 });
 
+test("orthogonal regularisation's β is the paper's: its gradient is 4β·W(WᵀW ⊙ (1 − I)), twice BigGAN-PyTorch's", async () => {
+  await on('cpu', () => undefined);
+  const beta = 0.3;
+  const w = tf.tensor2d(seeded(5 * 3, 9), [5, 3]);
+  const grad = tf.grad((x: tf.Tensor) => orthogonalRegularization([x], beta))(w);
+  // BigGAN-PyTorch's update for strength s, in this [fan-in, out] layout: 2s·W(WᵀW ⊙ (1 − I)).
+  const offDiagonal = tf.mul(tf.matMul(w, w, true, false), tf.sub(1, tf.eye(3)));
+  const pytorchOrtho = tf.mul(2 * beta, tf.matMul(w, offDiagonal));
+  const ratio = tf.div(grad, pytorchOrtho).dataSync();
+  assert.ok(Array.from(ratio).every((r) => Math.abs(r - 2) < 1e-4), `ratios ${Array.from(ratio)}`);
+  tf.dispose([w, grad, offDiagonal, pytorchOrtho]);
+});
+
 test('weight clipping bounds every weight; mode seeking falls as images spread', async () => {
   await on('cpu', () => undefined);
   const v = tf.variable(tf.tensor1d([-0.5, 0.005, 0.2]));
