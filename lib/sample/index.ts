@@ -4,3 +4,4 @@ export { sampleSheet } from './sheet';
 export { generateImages, type GenerateOptions } from './generate';
 export { classMorph, canMorphClasses, type ClassMorphOptions, type EmbeddedGenerator } from './classMorph';
 export { standingStatistics, type StandingStatisticsOptions } from './standingStatistics';
+export { invertGenerator, type InversionOptions, type Inversion, type InvertibleGenerator } from './invert';
