@@ -27,8 +27,10 @@ runMain(async () => {
   const what = `${loaded.cfg.preset} step ${loaded.step} (${loaded.which} G`;
   if (a.format === 'onnx') {
     const out = a.out ?? 'build/export/generator.onnx';
-    if (!out.endsWith('.onnx')) throw new Error(`--out for --format onnx is a file name ending in .onnx, got '${out}'`);
-    const bytes = generatorToOnnx(loaded.g, { docString: `BigGAN.ts ${what}) from ${a.checkpoint}` });
+    if (!out.toLowerCase().endsWith('.onnx')) throw new Error(`--out for --format onnx is a file name ending in .onnx, got '${out}'`);
+    const metadata: Record<string, string> = { source: `BigGAN.ts ${what})`, inputs: 'z: float32 [batch, zDim]; y: int32 class ids [batch] (conditional G only)' };
+    if (loaded.classNames) metadata.classNames = JSON.stringify(loaded.classNames);
+    const bytes = generatorToOnnx(loaded.g, { docString: `BigGAN.ts ${what})`, metadata });
     fs.mkdirSync(path.dirname(out), { recursive: true });
     fs.writeFileSync(out, bytes);
     console.log(`${what}, float32) → ${out}, ${(bytes.length / 1024).toFixed(0)} KiB; inputs z${Number(loaded.cfg.arch.classes ?? 0) > 0 ? ', y (int32 class ids)' : ''}, output samples (NHWC)`);

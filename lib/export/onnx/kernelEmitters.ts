@@ -34,6 +34,10 @@ function pair(v: unknown): [number, number] {
 }
 
 /** ONNX pads [top, left, bottom, right] for TF's padding of a window over `size` (TF's 'same' puts the odd one after). */
+function noRounding(c: KernelCall): void {
+  if (c.attrs.dimRoundingMode != null) throw new Error(`ONNX export: ${c.kernel} with dimRoundingMode '${String(c.attrs.dimRoundingMode)}' is not supported`);
+}
+
 function pads(pad: unknown, inSize: [number, number], kernel: [number, number], stride: [number, number], dilation: [number, number]): number[] {
   if (pad === 'valid') return [0, 0, 0, 0];
   if (typeof pad === 'number') return [pad, pad, pad, pad];
@@ -80,7 +84,8 @@ const unary = (op: string): Emitter => (c) => [c.graph.op(op, [c.input('x')])];
 function reduce(op: string): Emitter {
   return (c) => {
     const rank = c.shape('x').length;
-    const raw = c.attrs.axis;
+    // Sum and Mean name their axes `axis`; Max names them `reductionIndices`.
+    const raw = c.attrs.axis ?? c.attrs.reductionIndices;
     const axes = (raw == null ? [...Array(rank).keys()] : Array.isArray(raw) ? raw : [raw]).map((a: number) => (a + rank) % rank);
     const keepdims = c.attrs.keepDims ? 1 : 0;
     // Opset 13: ReduceSum takes its axes as an input, the other reductions as an attribute.
@@ -124,7 +129,7 @@ export const KERNEL_EMITTERS: Record<string, Emitter> = {
   Max: reduce('ReduceMax'),
   Transpose: (c) => [c.graph.op('Transpose', [c.input('x')], { perm: c.attrs.perm as number[] })],
   Reshape: (c) => {
-    // The dimension that follows the batch is left for ONNX to infer (-1), so the model takes any batch.
+    // The dimension that changes with the batch is left for ONNX to infer (-1), so the model takes any batch.
     const target = c.outShapes[0].map((d, i) => (c.varies[i] ? -1 : d));
     if (target.filter((d) => d === -1).length > 1) throw new Error(`ONNX export: a reshape to [${c.outShapes[0]}] has more than one batch-dependent dimension`);
     return [c.graph.op('Reshape', [c.input('x'), c.graph.ints(target)])];
@@ -132,6 +137,13 @@ export const KERNEL_EMITTERS: Record<string, Emitter> = {
   Concat: (c) => {
     const rank = c.outShapes[0].length;
     return [c.graph.op('Concat', c.keys.map((k) => c.input(k)), { axis: ((c.attrs.axis as number) + rank) % rank })];
+  },
+  Pack: (c) => {
+    // tf.stack: each input gains the new axis (opset 13's Unsqueeze takes it as an input), then one Concat.
+    const rank = c.outShapes[0].length;
+    const axis = (((c.attrs.axis as number) ?? 0) + rank) % rank;
+    const axes = c.graph.ints([axis]);
+    return [c.graph.op('Concat', c.keys.map((k) => c.graph.op('Unsqueeze', [c.input(k), axes])), { axis })];
   },
   SplitV: (c) => {
     const rank = c.shape('x').length;
@@ -172,6 +184,7 @@ export const KERNEL_EMITTERS: Record<string, Emitter> = {
     return [c.graph.op('Add', [c.graph.op('Mul', [c.input('x'), names[0]]), names[1]])];
   },
   Conv2D: (c) => {
+    noRounding(c);
     if (c.attrs.dataFormat !== 'NHWC') throw new Error('ONNX export: only NHWC convolutions are supported');
     const [kh, kw] = c.shape('filter');
     const [, h, w] = c.shape('x');
@@ -182,6 +195,7 @@ export const KERNEL_EMITTERS: Record<string, Emitter> = {
     return inNchw(c, c.input('x'), (x) => c.graph.op('Conv', [x, filter], { strides: stride, dilations, pads: p, kernel_shape: [kh, kw] }));
   },
   Conv2DBackpropInput: (c) => {
+    noRounding(c);
     // conv2dTranspose: the adjoint of a convolution from the output's size down to dy's; its padding is that
     // convolution's, and any rows it leaves over become output padding.
     const [kh, kw] = c.shape('filter');
@@ -194,6 +208,7 @@ export const KERNEL_EMITTERS: Record<string, Emitter> = {
     return inNchw(c, c.input('dy'), (x) => c.graph.op('ConvTranspose', [x, filter], { strides: stride, pads: p, kernel_shape: [kh, kw], output_padding: extra }));
   },
   MaxPool: (c) => {
+    noRounding(c);
     const [, h, w] = c.shape('x');
     const k = pair(c.attrs.filterSize);
     const stride = pair(c.attrs.strides);
@@ -204,6 +219,7 @@ export const KERNEL_EMITTERS: Record<string, Emitter> = {
     if (c.attrs.alignCorners || c.attrs.halfPixelCenters) throw new Error('ONNX export: only the default nearest-neighbour resize (no align corners, no half-pixel centres) is supported');
     const [, h, w] = c.shape('images');
     const [, oh, ow] = c.outShapes[0];
+    if (oh % h !== 0 || ow % w !== 0) throw new Error(`ONNX export: a resize from ${h}×${w} to ${oh}×${ow} is not by a whole factor (only those are supported)`);
     const scales = c.graph.constant([1, 1, oh / h, ow / w], [4]);
     return inNchw(c, c.input('images'), (x) =>
       c.graph.op('Resize', [x, '', scales], { mode: 'nearest', coordinate_transformation_mode: 'asymmetric', nearest_mode: 'floor' }),

@@ -46,7 +46,7 @@ export class OnnxGraph {
     return `${prefix}_${this.count++}`;
   }
 
-  /** Adds a constant; returns its name. int64 values are written as raw little-endian bytes. */
+  /** Adds a constant; returns its name. Values are written as raw bytes, little-endian as ONNX requires (x86, ARM). */
   constant(values: ArrayLike<number>, dims: number[], dtype: OnnxDtype = 'float32', prefix = 'const'): string {
     const name = this.fresh(prefix);
     const raw =
@@ -80,13 +80,15 @@ export class OnnxGraph {
     return this.node(op, inputs, attrs)[0];
   }
 
-  /** The serialised model: IR version 8, the default-domain opset given, graph inputs and outputs as declared. */
-  encode(o: { inputs: OnnxValueInfo[]; outputs: OnnxValueInfo[]; opset: number; name: string; docString?: string }): Uint8Array {
+  /** The serialised model: IR version 8, the default-domain opset given, graph inputs and outputs as declared, and
+   * string metadata (ONNX Runtime's `session.metadata`/Netron show it). */
+  encode(o: { inputs: OnnxValueInfo[]; outputs: OnnxValueInfo[]; opset: number; name: string; docString?: string; metadata?: Record<string, string> }): Uint8Array {
     const model: onnx.IModelProto = {
       irVersion: 8,
       producerName: 'biggan-ts',
       opsetImport: [{ domain: '', version: o.opset }],
       docString: o.docString,
+      metadataProps: Object.entries(o.metadata ?? {}).map(([key, value]) => ({ key, value })),
       graph: {
         name: o.name,
         node: this.nodes,
