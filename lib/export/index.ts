@@ -1,4 +1,4 @@
 export { exportGenerator, readGeneratorFiles, quantizeUint8, type ExportOptions } from './exportGenerator';
 export { generatorFromSpec, type GeneratorSpec } from './generatorSpec';
-export { buildDemoSite, serveFolder } from './demoSite';
+export { buildDemoSite, bundlePage, serveFolder, type ServeOptions } from './demoSite';
 export * from './onnx';
