@@ -22,6 +22,7 @@ export { Trainer, NonFiniteLossError, type TrainerConfig, type StepStats, type B
 export { VaeTrainer, type VaeTrainerConfig, type VaeStepStats } from './train/vaeTrainer';
 export { saveCheckpoint, loadCheckpoint, type CheckpointManifest } from './train/checkpoint';
 export * from './models/toyMlp';
+export * from './models/progressive';
 export { packSamples } from './models/pack';
 export * from './models/registry';
 export * from './metrics';

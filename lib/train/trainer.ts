@@ -171,7 +171,9 @@ export class Trainer {
           for (const t of r.terms) parts.push(tf.keep(tf.div(t, k) as tf.Scalar));
           return tf.div(r.terms.reduce((sum: tf.Scalar, t) => tf.add(sum, t) as tf.Scalar, r.loss), k) as tf.Scalar;
         }, vars);
-        const g = vars.map((v) => grads[v.name]);
+        // A variable the loss does not reach (a progressive model's layers before their stage) gets a zero
+        // gradient: Adam then leaves it where it is.
+        const g = vars.map((v) => grads[v.name] ?? tf.zerosLike(v));
         const summed: tf.Tensor[] = total == null ? g : (total as tf.Tensor[]).map((t: tf.Tensor, j: number) => tf.add(t, g[j]));
         if (total != null) tf.dispose([...(total as tf.Tensor[]), ...g]);
         total = summed;
