@@ -1,8 +1,11 @@
 import * as tf from '@tensorflow/tfjs';
 
-/** The terms of a VAE's loss for a batch, each a mean per image in nats. */
+/** The terms of a VAE's loss for a batch: means per image in nats, and the fitted σ². */
 export interface ElboTerms {
-  /** −ELBO = reconstruction + KL: the loss to minimise (an upper bound on −log p(x)). */
+  /**
+   * −ELBO = reconstruction + KL: the loss to minimise. For a model whose σ were fixed it would bound −log p(x)
+   * (a density of images in [-1, 1]) from above; with σ fitted to the very batch it scores, it is optimistic.
+   */
   loss: tf.Scalar;
   /** −E_q[log p(x | z)] under a Gaussian decoder whose σ is the one that fits the batch best. */
   reconstruction: tf.Scalar;

@@ -4,6 +4,7 @@ import { Module, SeedStream } from '../nn/module';
 
 /** Configures a progressively grown generator and discriminator pair (Karras et al., 2018). */
 export interface ProgressiveConfig {
+  /** Latent size. */
   zDim?: number;
   /** Base width: 8·ch channels at 4×4, halved at each doubling of the side (as the DCGAN's). */
   ch?: number;
@@ -11,9 +12,11 @@ export interface ProgressiveConfig {
   resolution?: number;
   /** The side training starts at (default 8): its stage is 0, and each later stage doubles it. */
   startResolution?: number;
+  /** Image channels (default 1: the kit's grey Fashion-MNIST). */
   channels?: number;
   /** Spectral norm on every layer of D. */
   spectralNorm?: SpectralNormOption;
+  /** Initialisation seed (D uses seed + 1000). */
   seed?: number;
 }
 
@@ -59,19 +62,31 @@ abstract class Growing extends Module {
     this.stages = progressiveStages(this.cfg);
     this.growth = { stage: this.stages - 1, alpha: 1 };
   }
-  /** Moves to a stage and fade-in; a new model starts fully grown (the direct model, for comparison). */
+  /**
+   * Moves to a stage and fade-in. A new (or loaded) model starts fully grown — the direct model, for comparison —
+   * so a growing run sets the state before every step, on G, D and an EMA G alike (`growthSchedule`).
+   */
   setGrowth(s: GrowthState): this {
     checkGrowth(s, this.stages);
     this.growth = { ...s };
     return this;
   }
+  /** The parameters the current stage uses: the Trainer updates only these, and Adam's t starts when they join. */
+  activeParameters(): tf.Variable[] {
+    return this.activeModules().flatMap((m) => m.parameters());
+  }
+  /** Orthogonal regularisation, if used, acts on the active weights only. */
+  orthoWeights(): tf.Variable[] {
+    return this.activeParameters().filter((v) => v.rank >= 2);
+  }
+  protected abstract activeModules(): Module[];
   /** The side of stage k's images. */
   sideOf(stage: number): number {
     return this.cfg.startResolution * 2 ** stage;
   }
-  /** Channels at a side: 8·ch at 4×4, halved at each doubling. */
+  /** Channels at a side: 8·ch at 4×4, halved at each doubling (at least 1). */
   protected width(side: number): number {
-    return Math.max(1, (8 * this.cfg.ch * 4) / side);
+    return Math.max(1, Math.floor((8 * this.cfg.ch * 4) / side));
   }
 }
 
@@ -80,10 +95,12 @@ const down = (x: tf.Tensor4D) => tf.avgPool(x, 2, 2, 'valid') as tf.Tensor4D;
 
 /**
  * Progressive generator: z → 4×4 → [nearest 2× upsampling, 3×3 conv, BN, ReLU] per doubling, with a 1×1 "to image"
- * conv at every side. At stage s only the blocks up to side s run, and during the fade-in the image is
+ * conv (then tanh) at every side. At stage s only the blocks up to side s run, and during the fade-in the image is
  * (1 − α)·upsample(previous side's image) + α·(new side's image). The output is always [n, resolution,
  * resolution, channels] (nearest-upsampled from the stage's side), so the Trainer, metrics and samplers need no
  * change; the discriminator pools it back to the stage's side, where it is exactly the generator's image.
+ * Of Karras et al.'s other devices (equalised learning rate, pixel norm, the minibatch standard deviation) none is
+ * here: this model isolates growth itself, on the kit's DCGAN-style layers.
  */
 export class ProgressiveGenerator extends Growing {
   private readonly fc: Linear;
@@ -107,6 +124,13 @@ export class ProgressiveGenerator extends Growing {
     }
   }
 
+  protected activeModules(): Module[] {
+    const { stage, alpha } = this.growth;
+    const last = Math.log2(this.cfg.startResolution / 8) + stage;
+    const blocks = this.blocks.slice(0, last + 1).flatMap((b) => [b.conv, b.norm]);
+    return [this.fc, this.fcNorm, ...blocks, this.toImage[stage], ...(stage > 0 && alpha < 1 ? [this.toImage[stage - 1]] : [])];
+  }
+
   apply(z: tf.Tensor2D): tf.Tensor4D {
     const c = this.cfg;
     const { stage, alpha } = this.growth;
@@ -118,9 +142,8 @@ export class ProgressiveGenerator extends Growing {
       const { conv, norm } = this.blocks[b];
       h = tf.relu(norm.apply(conv.apply(up(h)))) as tf.Tensor4D;
     }
-    let image = this.toImage[stage].apply(h);
-    if (stage > 0 && alpha < 1) image = tf.add(tf.mul(1 - alpha, up(this.toImage[stage - 1].apply(previous!))), tf.mul(alpha, image)) as tf.Tensor4D;
-    image = tf.tanh(image);
+    let image = tf.tanh(this.toImage[stage].apply(h)) as tf.Tensor4D;
+    if (stage > 0 && alpha < 1) image = tf.add(tf.mul(1 - alpha, up(tf.tanh(this.toImage[stage - 1].apply(previous!)) as tf.Tensor4D)), tf.mul(alpha, image)) as tf.Tensor4D;
     for (let side = this.sideOf(stage); side < c.resolution; side *= 2) image = up(image);
     return image;
   }
@@ -130,7 +153,9 @@ export class ProgressiveGenerator extends Growing {
  * Progressive discriminator, the generator's mirror: the image is average-pooled to the stage's side, a 1×1
  * "from image" conv and [3×3 conv, leaky ReLU 0.2, 2× average pooling] per halving down to 4×4, then a 3×3 conv
  * and a linear score. During the fade-in the new side's path is mixed with the previous side's, fed the pooled
- * image: (1 − α)·fromImage_prev(pool(x)) + α·block(fromImage(x)).
+ * image: (1 − α)·fromImage_prev(pool(x)) + α·block(fromImage(x)). Karras et al. also fade the real images
+ * between the two sides during that phase, so that they look like G's half-upsampled ones: `fadeInReal` does it
+ * to a real batch (D cannot: it does not know which of its inputs are real).
  */
 export class ProgressiveDiscriminator extends Growing {
   private readonly fromImage: Conv2d[] = [];
@@ -155,9 +180,17 @@ export class ProgressiveDiscriminator extends Growing {
     this.fc = this.child('fc', new Linear({ inFeatures: 16 * this.width(4), outFeatures: 1, spectralNorm: sn, seed: seeds.take() }));
   }
 
+  protected activeModules(): Module[] {
+    const { stage, alpha } = this.growth;
+    const side = this.sideOf(stage);
+    const blocks = this.blocks.filter((_, k) => 8 * 2 ** k <= side);
+    return [this.fromImage[stage], ...(stage > 0 && alpha < 1 ? [this.fromImage[stage - 1]] : []), ...blocks, this.mid, this.fc];
+  }
+
   /** Scores [n]. */
   apply(x: tf.Tensor4D): tf.Tensor1D {
     const c = this.cfg;
+    if (x.shape[1] !== c.resolution || x.shape[2] !== c.resolution) throw new Error(`progressive discriminator: images must be ${c.resolution}×${c.resolution} (the final side, whatever the stage), got ${x.shape[1]}×${x.shape[2]}`);
     const { stage, alpha } = this.growth;
     let image = x;
     for (let side = c.resolution; side > this.sideOf(stage); side /= 2) image = down(image);
@@ -170,6 +203,24 @@ export class ProgressiveDiscriminator extends Growing {
     const features = lrelu(this.mid.apply(h)).reshape([x.shape[0], -1]) as tf.Tensor2D;
     return this.fc.apply(features).reshape([-1]) as tf.Tensor1D;
   }
+}
+
+/**
+ * A real batch as the growing G draws it during a fade-in: (1 − α)·upsample(pool(x)) + α·x at the stage's side,
+ * returned at the final side (Karras et al.'s fade of the real images). Outside a fade-in, x itself.
+ */
+export function fadeInReal(x: tf.Tensor4D, g: { growth: GrowthState; stages: number }): tf.Tensor4D {
+  const { stage, alpha } = g.growth;
+  if (stage === 0 || alpha >= 1) return x;
+  return tf.tidy(() => {
+    const side = x.shape[1];
+    const steps = g.stages - 1 - stage; // halvings from the final side to the stage's
+    let at = x;
+    for (let i = 0; i < steps; i++) at = down(at);
+    let blended = tf.add(tf.mul(1 - alpha, up(down(at))), tf.mul(alpha, at)) as tf.Tensor4D;
+    while (blended.shape[1] < side) blended = up(blended);
+    return blended;
+  });
 }
 
 /** Configures `growthSchedule`: how long each stage fades in and then trains at full strength. */
@@ -187,6 +238,11 @@ export interface GrowthScheduleOptions {
  * step (a Trainer callback or a loop), so a resumed run is where the step says.
  */
 export function growthSchedule(o: GrowthScheduleOptions): (step: number) => GrowthState {
+  if (!Number.isInteger(o.stages) || o.stages < 1) throw new Error(`growthSchedule: stages must be a whole number ≥ 1 (the model's \`stages\`), got ${o.stages}`);
+  for (const k of ['fadeSteps', 'stableSteps'] as const) {
+    if (!Number.isInteger(o[k]) || o[k] < 0) throw new Error(`growthSchedule: ${k} must be a whole number ≥ 0, got ${o[k]}`);
+  }
+  if (o.stableSteps === 0 && o.fadeSteps === 0 && o.stages > 1) throw new Error('growthSchedule: fadeSteps and stableSteps are both 0, so no stage would last a step');
   return (step) => {
     if (step < o.stableSteps) return { stage: 0, alpha: 1 };
     const per = o.fadeSteps + o.stableSteps;

@@ -12,6 +12,8 @@ export interface GeneratorLike extends Module {
   apply(z: tf.Tensor2D, y?: tf.Tensor1D): tf.Tensor;
   /** The weights orthogonal regularisation applies to; default: every parameter of rank ≥ 2. */
   orthoWeights?(): tf.Variable[];
+  /** The parameters the current forward pass uses (a growing model's current stage); default: all of them. */
+  activeParameters?(): tf.Variable[];
 }
 
 /** Every generator of the kit: trainable, and carrying its config so samplers know the latent size. */
@@ -22,6 +24,8 @@ export interface Generator extends GeneratorLike {
 /** Every discriminator of the kit: samples (and class ids, when conditional) to one score each. */
 export interface Discriminator extends Module {
   apply(x: tf.Tensor, y?: tf.Tensor1D): tf.Tensor1D;
+  /** The parameters the current forward pass uses (a growing model's current stage); default: all of them. */
+  activeParameters?(): tf.Variable[];
 }
 
 /**

@@ -3,7 +3,10 @@ import { Conv2d, Linear } from '../nn/layers';
 import { Module, SeedStream } from '../nn/module';
 import { DcganGenerator } from './dcgan';
 
-/** Configures a convolutional VAE: its latent size, width, image size and channels. */
+/**
+ * Configures a convolutional VAE: its latent size, width, image size and channels. The defaults (z 64, one
+ * channel) fit Fashion-MNIST, the data set the kit compares its VAE and GANs on.
+ */
 export interface VaeConfig {
   /** Latent size. */
   zDim?: number;
@@ -13,6 +16,7 @@ export interface VaeConfig {
   resolution?: number;
   /** Image channels. */
   channels?: number;
+  /** Initialisation seed (the encoder uses seed + 2000). */
   seed?: number;
 }
 
@@ -49,7 +53,8 @@ export class ConvEncoder extends Module {
 /**
  * A convolutional variational autoencoder (Kingma & Welling, 2014) whose decoder is the kit's DCGAN generator, so
  * the two families are compared with the same image model: `apply(z)` decodes a latent like any generator of the
- * kit (sampling, evaluation and export take it as one), and `encode` gives the posterior q(z | x).
+ * kit (the samplers, the metrics' `generateImages` and `generatorToOnnx` take it as one; run folders and
+ * `npm run train` do not know it), and `encode` gives the posterior q(z | x).
  */
 export class Vae extends Module {
   readonly cfg: Required<VaeConfig>;
@@ -59,6 +64,7 @@ export class Vae extends Module {
   constructor(config: VaeConfig = {}) {
     super();
     const c = (this.cfg = { zDim: 64, ch: 32, resolution: 32, channels: 1, seed: 1, ...config });
+    if (!Number.isInteger(Math.log2(c.resolution)) || c.resolution < 8) throw new Error(`VAE resolution must be a power of two ≥ 8, got ${c.resolution}`);
     this.encoder = this.child('encoder', new ConvEncoder(c));
     this.decoder = this.child('decoder', new DcganGenerator({ zDim: c.zDim, ch: c.ch, resolution: c.resolution, channels: c.channels, seed: c.seed }));
   }

@@ -6,6 +6,8 @@ import { truncatedLatents } from './truncation';
 export interface InvertibleGenerator {
   cfg: { zDim: number; classes?: number };
   apply(z: tf.Tensor2D, y?: tf.Tensor1D): tf.Tensor;
+  /** A Module's mode: inversion refuses a generator in training mode. */
+  readonly isTraining?: boolean;
 }
 
 /** Configures `invertGenerator`. */
@@ -26,13 +28,17 @@ export interface InversionOptions {
   steps?: number;
   /** Adam's step size on z (default 0.05). */
   lr?: number;
-  /** Starting latents per target and class; the best reconstruction wins (default 4: the loss is not convex). */
+  /**
+   * Starting latents per target (default 4: the loss is not convex); every class tried starts from the same ones.
+   * The candidate with the lowest error on the known pixels wins (the prior term only steers the descent).
+   */
   restarts?: number;
   /**
    * Weight of the prior term mean(z²)/2 (the Gaussian's negative log-density per dimension, default 0.01): it keeps
    * z where G was trained, so the fit is an image G would draw rather than one it reaches only far out.
    */
   priorWeight?: number;
+  /** Seed of the starting latents. */
   seed?: number;
 }
 
@@ -60,24 +66,36 @@ export interface Inversion {
 export function invertGenerator(g: InvertibleGenerator, o: InversionOptions): Inversion {
   const [n, h, w, c] = o.target.shape;
   const classes = g.cfg.classes ?? 0;
+  if (g.isTraining) throw new Error('invertGenerator: the generator is in training mode (batch statistics would couple the candidates and its running statistics would move): call g.eval() first');
   if (o.y && o.y.shape[0] !== n) throw new Error(`invertGenerator: ${o.y.shape[0]} class ids for ${n} targets`);
   if (o.y && classes === 0) throw new Error('invertGenerator: class ids were given but the generator is unconditional');
+  const mask4 = o.mask && o.mask.rank === 4 && (o.mask.shape[0] === n || o.mask.shape[0] === 1);
+  if (o.mask && (!mask4 || [1, 2].some((a) => o.mask!.shape[a] !== o.target.shape[a]))) {
+    throw new Error(`invertGenerator: the mask must be [${n} or 1, ${h}, ${w}, ${c} or 1] like the targets, got [${o.mask.shape}]`);
+  }
   const restarts = o.restarts ?? 4;
   const tried = classes > 0 && !o.y ? classes : 1;
   const per = restarts * tried;
   const total = n * per;
-  // Candidate k of target i sits at row i·per + k; its class is (k mod tried), or the target's own.
-  const labels = classes > 0 ? Int32Array.from({ length: total }, (_, r) => (o.y ? 0 : (r % per) % tried)) : null;
+  // Candidate k of target i sits at row i·per + k: start k mod restarts, class ⌊k / restarts⌋ (or the target's).
+  const labels = classes > 0 ? Int32Array.from({ length: total }, (_, r) => Math.floor((r % per) / restarts)) : null;
   if (labels && o.y) {
     const given = o.y.dataSync();
     for (let r = 0; r < total; r++) labels[r] = given[Math.floor(r / per)];
   }
   const y = labels ? tf.tensor1d(labels, 'int32') : undefined;
-  const repeat = (t: tf.Tensor) => tf.tidy(() => tf.reshape(tf.tile(tf.expandDims(t, 1), [1, per, ...t.shape.slice(1).map(() => 1)]), [total, ...t.shape.slice(1)]));
-  const target = repeat(o.target);
-  const mask = o.mask ? (o.mask.shape[0] === n ? repeat(o.mask) : tf.clone(o.mask)) : tf.onesLike(target);
+  const repeat = (t: tf.Tensor, times: number) => tf.tidy(() => tf.reshape(tf.tile(tf.expandDims(t, 1), [1, times, ...t.shape.slice(1).map(() => 1)]), [t.shape[0] * times, ...t.shape.slice(1)]));
+  const target = repeat(o.target, per);
+  const mask = o.mask ? (o.mask.shape[0] === n && n > 1 ? repeat(o.mask, per) : tf.clone(o.mask)) : tf.onesLike(target);
   const known = tf.tidy(() => tf.maximum(tf.sum(tf.mul(tf.onesLike(target), mask), [1, 2, 3]), 1));
-  const z = tf.variable(truncatedLatents(total, g.cfg.zDim, { seed: o.seed ?? 0 }), true);
+  // The same `restarts` starts for every class of a target, so that classes are compared from equal footing.
+  const z = tf.variable(
+    tf.tidy(() => {
+      const starts = truncatedLatents(n * restarts, g.cfg.zDim, { seed: o.seed ?? 0 }).reshape([n, 1, restarts, g.cfg.zDim]);
+      return tf.tile(starts, [1, tried, 1, 1]).reshape([total, g.cfg.zDim]) as tf.Tensor2D;
+    }),
+    true,
+  );
   const opt = new Adam({ lr: o.lr ?? 0.05, beta1: 0.9, beta2: 0.999 });
   const prior = o.priorWeight ?? 0.01;
   const perCandidate = () => tf.div(tf.sum(tf.mul(tf.square(tf.sub(g.apply(z, y), target)), mask), [1, 2, 3]), known);

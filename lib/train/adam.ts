@@ -21,9 +21,14 @@ export class Adam {
   readonly beta1: number;
   readonly beta2: number;
   readonly epsilon: number;
-  /** Updates applied so far (the t of the bias correction). */
+  /** Updates applied so far. */
   step = 0;
-  private readonly moments = new Map<tf.Variable, { m: tf.Variable; v: tf.Variable }>();
+  /**
+   * Per variable: its moments and t, the updates it has had (the t of its bias correction). A variable that joins
+   * late — a progressive model's new layer — starts at t = 1, as if its Adam were new: with the optimiser's t its
+   * first steps would be √((1 − β₂^t) / (1 − β₂)) times too large (about 30× after 5,000 steps).
+   */
+  private readonly moments = new Map<tf.Variable, { m: tf.Variable; v: tf.Variable; t?: number }>();
 
   constructor(cfg: AdamConfig = {}) {
     this.lr = cfg.lr ?? 2e-4;
@@ -46,6 +51,8 @@ export class Adam {
     const fused = tf.getKernel(ADAM_UPDATE, tf.getBackend()) != null;
     for (const [param, grad] of pairs) {
       const state = this.state(param);
+      // Moments restored from a checkpoint carry no t: they have had every update so far.
+      state.t = (state.t ?? this.step - 1) + 1;
       tf.tidy(() => {
         const [p, m, v] = fused ? this.fusedUpdate(param, grad, state) : this.opUpdate(param, grad, state);
         state.m.assign(m);
@@ -55,24 +62,24 @@ export class Adam {
     }
   }
 
-  private fusedUpdate(param: tf.Tensor, grad: tf.Tensor, s: { m: tf.Tensor; v: tf.Tensor }): tf.Tensor[] {
-    const attrs: AdamUpdateAttrs = { lr: this.lr, beta1: this.beta1, beta2: this.beta2, epsilon: this.epsilon, step: this.step };
+  private fusedUpdate(param: tf.Tensor, grad: tf.Tensor, s: { m: tf.Tensor; v: tf.Tensor; t?: number }): tf.Tensor[] {
+    const attrs: AdamUpdateAttrs = { lr: this.lr, beta1: this.beta1, beta2: this.beta2, epsilon: this.epsilon, step: s.t! };
     return tf.engine().runKernel(ADAM_UPDATE, { param, grad, m: s.m, v: s.v }, attrs) as unknown as tf.Tensor[];
   }
 
-  private opUpdate(param: tf.Tensor, grad: tf.Tensor, s: { m: tf.Tensor; v: tf.Tensor }): tf.Tensor[] {
+  private opUpdate(param: tf.Tensor, grad: tf.Tensor, s: { m: tf.Tensor; v: tf.Tensor; t?: number }): tf.Tensor[] {
     const m = tf.add(tf.mul(s.m, this.beta1), tf.mul(grad, 1 - this.beta1));
     const v = tf.add(tf.mul(s.v, this.beta2), tf.mul(tf.square(grad), 1 - this.beta2));
-    const mHat = tf.div(m, 1 - this.beta1 ** this.step);
-    const vHat = tf.div(v, 1 - this.beta2 ** this.step);
+    const mHat = tf.div(m, 1 - this.beta1 ** s.t!);
+    const vHat = tf.div(v, 1 - this.beta2 ** s.t!);
     const p = tf.sub(param, tf.div(tf.mul(mHat, this.lr), tf.add(tf.sqrt(vHat), this.epsilon)));
     return [p, m, v];
   }
 
-  private state(param: tf.Variable): { m: tf.Variable; v: tf.Variable } {
+  private state(param: tf.Variable): { m: tf.Variable; v: tf.Variable; t?: number } {
     let s = this.moments.get(param);
     if (s == null) {
-      s = { m: tf.variable(tf.zerosLike(param), false), v: tf.variable(tf.zerosLike(param), false) };
+      s = { m: tf.variable(tf.zerosLike(param), false), v: tf.variable(tf.zerosLike(param), false), t: 0 };
       this.moments.set(param, s);
     }
     return s;
@@ -83,11 +90,18 @@ export class Adam {
     return this.moments.get(param);
   }
 
-  /** Restores the moments of `param` (from a checkpoint). */
-  setMoments(param: tf.Variable, m: tf.Tensor, v: tf.Tensor): void {
+  /** The updates `param` has had (its t), or undefined before its first. */
+  updatesOf(param: tf.Variable): number | undefined {
+    const s = this.moments.get(param);
+    return s ? (s.t ?? this.step) : undefined;
+  }
+
+  /** Restores the moments of `param` (from a checkpoint), and its t when it has had fewer updates than the optimiser. */
+  setMoments(param: tf.Variable, m: tf.Tensor, v: tf.Tensor, t?: number): void {
     const s = this.state(param);
     s.m.assign(m);
     s.v.assign(v);
+    s.t = t;
   }
 
   dispose(): void {

@@ -171,9 +171,7 @@ export class Trainer {
           for (const t of r.terms) parts.push(tf.keep(tf.div(t, k) as tf.Scalar));
           return tf.div(r.terms.reduce((sum: tf.Scalar, t) => tf.add(sum, t) as tf.Scalar, r.loss), k) as tf.Scalar;
         }, vars);
-        // A variable the loss does not reach (a progressive model's layers before their stage) gets a zero
-        // gradient: Adam then leaves it where it is.
-        const g = vars.map((v) => grads[v.name] ?? tf.zerosLike(v));
+        const g = vars.map((v) => grads[v.name]);
         const summed: tf.Tensor[] = total == null ? g : (total as tf.Tensor[]).map((t: tf.Tensor, j: number) => tf.add(t, g[j]));
         if (total != null) tf.dispose([...(total as tf.Tensor[]), ...g]);
         total = summed;
@@ -270,8 +268,9 @@ export class Trainer {
     const t0 = performance.now();
     const { g, d } = this.cfg;
     const step = this.step;
-    const dVars = d.parameters();
-    const gVars = g.parameters();
+    // A growing model trains only the layers its current stage uses.
+    const dVars = d.activeParameters?.() ?? d.parameters();
+    const gVars = g.activeParameters?.() ?? g.parameters();
     let dLoss = 0;
     let penalty = 0;
     let batchSize = 0;
@@ -380,7 +379,13 @@ export class Trainer {
   private *savePlan(dir: string, extraState: Record<string, unknown>): ReadPlan<void> {
     const host = new Map<string, HostTensor>();
     for (const [name, t] of this.stateTensors()) host.set(name, { shape: t.shape, dtype: storedDtype(name, t), data: yield t });
-    writeCheckpoint(dir, this.step, host, { ...extraState, gAdamStep: this.gOptimizer.step, dAdamStep: this.dOptimizer.step });
+    // Variables that joined late (a growing model's layers) have had fewer Adam updates than the optimiser.
+    const late = (m: Module, opt: Adam) =>
+      Object.fromEntries(m.namedParameters().flatMap(([name, v]) => {
+        const t = opt.updatesOf(v);
+        return t != null && t !== opt.step ? [[name, t]] : [];
+      }));
+    writeCheckpoint(dir, this.step, host, { ...extraState, gAdamStep: this.gOptimizer.step, dAdamStep: this.dOptimizer.step, gAdamLate: late(this.cfg.g, this.gOptimizer), dAdamLate: late(this.cfg.d, this.dOptimizer) });
     this.lastCheckpoint = dir;
   }
 
@@ -391,9 +396,10 @@ export class Trainer {
       const restore = (prefix: string, m: Module, opt?: Adam) => {
         const own = new Map([...tensors].filter(([k]) => k.startsWith(`${prefix}.`)).map(([k, t]) => [k.slice(prefix.length + 1), t]));
         m.loadStateDict(own, { source: `checkpoint ${dir} (${prefix})` });
+        const late = (manifest.state[`${prefix.toLowerCase()}AdamLate`] ?? {}) as Record<string, number>;
         for (const [name, v] of m.namedParameters()) {
           const [mm, vv] = [tensors.get(`${prefix}_opt.${name}.m`), tensors.get(`${prefix}_opt.${name}.v`)];
-          if (opt && mm && vv) opt.setMoments(v, mm, vv);
+          if (opt && mm && vv) opt.setMoments(v, mm, vv, late[name]);
         }
       };
       restore('G', this.cfg.g, this.gOptimizer);

@@ -5,15 +5,17 @@ import { Adam } from './adam';
 
 /** Configures `VaeTrainer`: the model, its data and the optimiser. */
 export interface VaeTrainerConfig {
+  /** The model to train (put in training mode at every step). */
   vae: Vae;
   /** The real batch (images in [-1, 1]) for a step, a function of the step so a run is reproducible; the trainer disposes it. */
   batch: (step: number) => tf.Tensor4D;
   /** Default Adam 1e-3, β (0.9, 0.999): the usual VAE settings (no adversary, so no GAN-style β₁ of 0.5). */
   optimizer?: Adam;
+  /** Seed of the reparameterisation noise (step k draws from seed·1,000,003 + k). */
   seed?: number;
 }
 
-/** What one VAE step reports, each a mean per image in nats. */
+/** What one VAE step reports: the loss terms as means per image in nats, and the decoder's σ². */
 export interface VaeStepStats {
   step: number;
   /** −ELBO. */
@@ -43,19 +45,22 @@ export class VaeTrainer {
     const seed = (this.cfg.seed ?? 0) * 1_000_003 + this.step;
     const vars = vae.parameters();
     let terms: number[] = [];
-    tf.tidy(() => {
-      const { value, grads } = tf.variableGrads(() => {
-        const { mu, logVar } = vae.encode(x);
-        const out = elbo(x, vae.apply(Vae.sample(mu, logVar, seed)), mu, logVar);
-        terms = [out.reconstruction, out.kl, out.variance].map((t) => t.dataSync()[0]);
-        return out.loss;
-      }, vars);
-      const loss = value.dataSync()[0];
-      if (!Number.isFinite(loss)) throw new Error(`VAE training diverged at step ${this.step}: −ELBO = ${loss}; no update was applied. Lower the learning rate or check the data for NaN.`);
-      this.optimizer.apply(vars.map((v) => [v, grads[v.name]] as [tf.Variable, tf.Tensor]));
-      terms.unshift(loss);
-    });
-    x.dispose();
+    try {
+      tf.tidy(() => {
+        const { value, grads } = tf.variableGrads(() => {
+          const { mu, logVar } = vae.encode(x);
+          const out = elbo(x, vae.apply(Vae.sample(mu, logVar, seed)), mu, logVar);
+          terms = [out.reconstruction, out.kl, out.variance].map((t) => t.dataSync()[0]);
+          return out.loss;
+        }, vars);
+        const loss = value.dataSync()[0];
+        if (!Number.isFinite(loss)) throw new Error(`VAE training diverged at step ${this.step}: −ELBO = ${loss}; no update was applied. Lower the learning rate or check the data for NaN.`);
+        this.optimizer.apply(vars.map((v) => [v, grads[v.name]] as [tf.Variable, tf.Tensor]));
+        terms.unshift(loss);
+      });
+    } finally {
+      x.dispose();
+    }
     this.step++;
     return { step: this.step, loss: terms[0], reconstruction: terms[1], kl: terms[2], variance: terms[3] };
   }

@@ -53,6 +53,9 @@ test('inpainting matches only the known pixels, and without a class inversion fi
   tf.dispose([hz, hy, drawn]);
   h.dispose();
   assert.throws(() => invertGenerator(g, { target, y: tf.tensor1d([1], 'int32') }), /1 class ids for 2 targets/);
+  assert.throws(() => invertGenerator(g, { target, mask: tf.ones([32, 32, 1]) }), /the mask must be \[2 or 1, 32, 32, 1 or 1\]/);
+  g.train();
+  assert.throws(() => invertGenerator(g, { target }), /training mode .* call g\.eval\(\) first/);
   tf.dispose([z, y, target, mask, spoiled, ...[fit, clean, start, search].flatMap((r) => [r.z, r.y!, r.images])]);
   g.dispose();
 });

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { Adam, ProgressiveDiscriminator, ProgressiveGenerator, Trainer, growthSchedule, hingeLoss, tf, truncatedLatents } from '../../lib';
+import { Adam, ProgressiveDiscriminator, ProgressiveGenerator, Trainer, fadeInReal, growthSchedule, hingeLoss, tf, truncatedLatents } from '../../lib';
 import { maxAbsDiff, on } from '../helpers';
 
 const CFG = { zDim: 8, ch: 2, resolution: 32, startResolution: 8, channels: 1, seed: 3 };
@@ -40,6 +40,20 @@ test('a progressive discriminator grows without a jump, and sees only the stage 
   tf.dispose([x, pooled]);
 });
 
+test("fadeInReal blends a real batch between the stage's side and the one before, as G's images are blended", async () => {
+  await on('cpu', () => undefined);
+  const g = new ProgressiveGenerator(CFG);
+  const x = tf.randomUniform([2, 32, 32, 1], -1, 1, 'float32', 7) as tf.Tensor4D;
+  const blocky = (side: number) => tf.tidy(() => tf.image.resizeNearestNeighbor(tf.avgPool(x, 32 / side, 32 / side, 'valid') as tf.Tensor4D, [32, 32]));
+  const [s8, s16] = [blocky(8), blocky(16)];
+  const at = (stage: number, alpha: number) => fadeInReal(x, g.setGrowth({ stage, alpha })).dataSync();
+  assert.ok(maxAbsDiff(at(1, 0), s8.dataSync()) < 1e-6, 'stage 1 at α = 0: the 8×8 image');
+  assert.ok(maxAbsDiff(at(1, 1), x.dataSync()) === 0, 'outside a fade: the batch itself');
+  const half = tf.tidy(() => tf.add(tf.mul(0.5, s8), tf.mul(0.5, s16)).dataSync());
+  assert.ok(maxAbsDiff(at(1, 0.5), half) < 1e-6, 'halfway: the mean of the 8×8 and 16×16 images');
+  tf.dispose([x, s8, s16]);
+});
+
 test('growthSchedule: stage 0, then fade-in and stable phases per stage, then the last stage', () => {
   const s = growthSchedule({ stages: 3, fadeSteps: 10, stableSteps: 20 });
   assert.deepEqual(s(0), { stage: 0, alpha: 1 });
@@ -49,6 +63,7 @@ test('growthSchedule: stage 0, then fade-in and stable phases per stage, then th
   assert.deepEqual(s(30), { stage: 1, alpha: 1 });
   assert.deepEqual(s(50), { stage: 2, alpha: 0 });
   assert.deepEqual(s(1000), { stage: 2, alpha: 1 });
+  assert.throws(() => growthSchedule({ stages: 3, fadeSteps: 0, stableSteps: 0 }), /no stage would last a step/);
 });
 
 test('the Trainer trains a growing pair: layers of later stages get no update until their stage', async () => {
@@ -62,6 +77,8 @@ test('the Trainer trains a growing pair: layers of later stages get no update un
   });
   const later = g.stateDict().get('up32.weight')!;
   const before = later.dataSync().slice();
+  const dLater = d.stateDict().get('from_image32.weight')!;
+  const dBefore = dLater.dataSync().slice();
   const schedule = growthSchedule({ stages: 3, fadeSteps: 2, stableSteps: 2 });
   const grow = () => {
     const s = schedule(t.step);
@@ -72,14 +89,23 @@ test('the Trainer trains a growing pair: layers of later stages get no update un
   t.trainStep();
   t.trainStep();
   assert.deepEqual(Array.from(later.dataSync()), Array.from(before), 'side-32 layer untouched at stage 0');
-  const tensors = tf.memory().numTensors;
-  for (let i = 0; i < 6; i++) {
+  assert.deepEqual(Array.from(dLater.dataSync()), Array.from(dBefore), "and D's");
+  for (let i = 0; i < 8; i++) {
     grow();
     t.trainStep();
   }
-  assert.equal(tf.memory().numTensors, tensors, 'no tensor left behind across stages');
-  assert.deepEqual(g.growth, { stage: 2, alpha: 0.5 });
+  assert.deepEqual(g.growth, { stage: 2, alpha: 1 });
+  // Every layer has joined (and got its Adam moments): from here the count must stay flat.
+  const tensors = tf.memory().numTensors;
+  for (let i = 0; i < 2; i++) {
+    grow();
+    t.trainStep();
+  }
+  assert.equal(tf.memory().numTensors, tensors, 'no tensor left behind by a step');
   assert.ok(maxAbsDiff(later.dataSync(), before) > 0, 'and trained once its stage came');
+  // It joined at step 6 (stage 2's fade-in): its Adam t counts its own 6 updates, not the optimiser's 12.
+  assert.equal(t.gOptimizer.updatesOf(later), 6);
+  assert.equal(t.gOptimizer.step, 12);
   tf.dispose(data);
   t.gOptimizer.dispose();
   t.dOptimizer.dispose();

@@ -36,6 +36,10 @@ test("the ELBO's decoder σ is the best one for the batch, and the reparameteris
   assert.ok(Math.abs(rec - nll(mse)) < 1e-3 * Math.abs(rec), `${rec} vs ${nll(mse)}`);
   assert.ok(nll(0.5 * mse) > rec && nll(2 * mse) > rec, 'any other σ fits worse');
   assert.equal(t.kl.dataSync()[0], 0);
+  const withKl = elbo(x, xHat, tf.ones([2, 3]) as tf.Tensor2D, zero);
+  const [l, r, k] = [withKl.loss, withKl.reconstruction, withKl.kl].map((u) => u.dataSync()[0]);
+  assert.ok(k > 0 && Math.abs(l - (r + k)) < 1e-4 * Math.abs(l), `−ELBO ${l} = reconstruction ${r} + KL ${k}`);
+  tf.dispose([withKl.loss, withKl.reconstruction, withKl.kl, withKl.variance]);
   const mu = tf.tensor2d([[0.5, -1]]);
   const logVar = tf.tensor2d([[0.2, -0.4]]);
   const [dMu, dLogVar] = tf.grads((m: tf.Tensor, l: tf.Tensor) => tf.sum(Vae.sample(m as tf.Tensor2D, l as tf.Tensor2D, 9)))([mu, logVar]);
@@ -58,9 +62,10 @@ test('VaeTrainer lowers −ELBO on a small image set without leaking tensors, an
   let last = first;
   for (let i = 0; i < 60; i++) last = trainer.trainStep();
   assert.equal(tf.memory().numTensors, tensors, 'a step frees what it allocates');
-  // A sign slip in any term would raise the loss instead; 60 steps on 4 images take it down by about a tenth.
-  assert.ok(last.loss < 0.95 * first.loss && last.variance < first.variance, `−ELBO ${first.loss} → ${last.loss}, σ² ${first.variance} → ${last.variance}`);
+  for (const s of [first, last]) assert.ok(Math.abs(s.loss - (s.reconstruction + s.kl)) < 1e-3 * Math.abs(s.loss), 'the loss is reconstruction + KL');
+  assert.ok(last.loss < first.loss && last.variance < first.variance, `−ELBO ${first.loss} → ${last.loss}, σ² ${first.variance} → ${last.variance}`);
   assert.ok(last.kl > 0);
+  assert.throws(() => new Vae({ resolution: 12 }), /VAE resolution must be a power of two ≥ 8, got 12/);
   vae.eval();
   const images = vae.apply(tf.zeros([3, 4]) as tf.Tensor2D);
   assert.deepEqual(images.shape, [3, 8, 8, 1]);
