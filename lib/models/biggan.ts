@@ -107,7 +107,7 @@ export class BigGanGenerator extends Module {
     const sn = c.spectralNorm;
     const conv = (cc: ConvConfig) => new Conv2d({ ...cc, spectralNorm: sn, init: weightInit(c), seed: seeds.take() });
     const condDim = chunk + (c.classes > 0 ? c.sharedDim : 0);
-    this.shared = c.classes > 0 ? this.child('shared', new Embedding({ classes: c.classes, dim: c.sharedDim, seed: seeds.take() })) : null;
+    this.shared = c.classes > 0 ? this.child('shared', new Embedding({ classes: c.classes, dim: c.sharedDim, init: weightInit(c), seed: seeds.take() })) : null;
     this.linear = this.child('linear', new Linear({ inFeatures: chunk, outFeatures: 16 * arch.in[0] * c.ch, spectralNorm: sn, init: weightInit(c), seed: seeds.take() }));
     let res = 4;
     arch.in.forEach((mult, i) => {
@@ -119,7 +119,7 @@ export class BigGanGenerator extends Module {
             inChannels: mult * c.ch,
             outChannels: arch.out[i] * c.ch,
             conv,
-            norm: (channels) => new ConditionalBatchNorm({ channels, condDim, spectralNorm: sn, seed: seeds.take() }),
+            norm: (channels) => new ConditionalBatchNorm({ channels, condDim, spectralNorm: sn, init: weightInit(c), seed: seeds.take() }),
           }),
         ),
       );
@@ -201,7 +201,7 @@ export class BigGanDiscriminator extends Module {
       inC = outC;
     });
     this.linear = this.child('linear', new Linear({ inFeatures: inC, outFeatures: 1, spectralNorm: sn, init: weightInit(c), seed: seeds.take() }));
-    this.embed = c.classes > 0 ? this.child('embed', new Embedding({ classes: c.classes, dim: inC, spectralNorm: sn, seed: seeds.take() })) : null;
+    this.embed = c.classes > 0 ? this.child('embed', new Embedding({ classes: c.classes, dim: inC, spectralNorm: sn, init: weightInit(c), seed: seeds.take() })) : null;
   }
 
   /** Scores [n] (logits for minimax losses, values for hinge and Wasserstein; [n / pack] with packing). */

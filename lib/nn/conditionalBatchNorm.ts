@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
-import { BatchNorm, Linear, type SpectralNormOption } from './layers';
+import { BatchNorm, Linear, type SpectralNormOption, type WeightInit } from './layers';
 import { Module, SeedStream } from './module';
 
 /** Configures `ConditionalBatchNorm`: its channels, the condition's size and the normalisation's parameters. */
@@ -10,6 +10,8 @@ export interface ConditionalBatchNormConfig {
   spectralNorm?: SpectralNormOption;
   momentum?: number;
   epsilon?: number;
+  /** Initialisation of the gain and bias maps (default N(0, 0.02), the kit's Linear default). */
+  init?: WeightInit;
   seed?: number;
 }
 
@@ -25,7 +27,7 @@ export class ConditionalBatchNorm extends Module {
     super();
     const seeds = new SeedStream(cfg.seed ?? 1);
     this.bn = this.child('bn', new BatchNorm({ channels: cfg.channels, momentum: cfg.momentum, epsilon: cfg.epsilon, affine: false }));
-    const linear = () => new Linear({ inFeatures: cfg.condDim, outFeatures: cfg.channels, bias: false, spectralNorm: cfg.spectralNorm, seed: seeds.take() });
+    const linear = () => new Linear({ inFeatures: cfg.condDim, outFeatures: cfg.channels, bias: false, spectralNorm: cfg.spectralNorm, init: cfg.init, seed: seeds.take() });
     this.gain = this.child('gain', linear());
     this.bias = this.child('bias', linear());
   }

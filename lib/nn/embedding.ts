@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
+import { initWeight, type WeightInit } from './layers';
 import { Module, SeedStream } from './module';
 import { SpectralNorm, type SpectralNormConfig } from './spectralNorm';
 
@@ -8,6 +9,12 @@ export interface EmbeddingConfig {
   dim: number;
   /** Spectral-normalise the table (BigGAN's projection discriminator does). */
   spectralNorm?: boolean | SpectralNormConfig;
+  /**
+   * How the table starts (default N(0, 1), PyTorch's `nn.Embedding`). BigGAN passes 'orthogonal', as
+   * BigGAN-PyTorch's init does: unit-norm class rows, so that in G's [class, z chunk] condition the z chunk is not
+   * drowned out by a class vector of norm √dim.
+   */
+  init?: WeightInit;
   seed?: number;
 }
 
@@ -18,7 +25,7 @@ export class Embedding extends Module {
   constructor(readonly cfg: EmbeddingConfig) {
     super();
     const seeds = new SeedStream(cfg.seed ?? 1);
-    this.weight = this.param('weight', tf.randomNormal([cfg.classes, cfg.dim], 0, 1, 'float32', seeds.take()));
+    this.weight = this.param('weight', initWeight([cfg.classes, cfg.dim], cfg.classes, cfg.dim, cfg.init ?? { kind: 'normal', std: 1 }, seeds.take()));
     const sn = cfg.spectralNorm;
     // As BigGAN-PyTorch's SNEmbedding: the table's rows (classes) are the outputs, so u has one entry per class.
     this.sn = sn ? this.child('sn', new SpectralNorm(cfg.classes, { seed: seeds.take(), ...(typeof sn === 'object' ? sn : {}) })) : null;
