@@ -1,5 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
 import { Adam, ProgressiveDiscriminator, ProgressiveGenerator, Trainer, fadeInReal, growthSchedule, hingeLoss, tf, truncatedLatents } from '../../lib';
 import { maxAbsDiff, on } from '../helpers';
 
@@ -109,4 +112,41 @@ test('the Trainer trains a growing pair: layers of later stages get no update un
   tf.dispose(data);
   t.gOptimizer.dispose();
   t.dOptimizer.dispose();
+});
+
+test("a growing pair resumes exactly: the late layers' Adam t travels in the checkpoint", async () => {
+  await on('cpu', () => undefined);
+  const data = tf.randomUniform([8, 32, 32, 1], -1, 1, 'float32', 6);
+  const schedule = growthSchedule({ stages: 3, fadeSteps: 1, stableSteps: 1 });
+  const make = () => {
+    const g = new ProgressiveGenerator(CFG);
+    const d = new ProgressiveDiscriminator(CFG);
+    const t = new Trainer({ g, d, zDim: 8, loss: hingeLoss, gOptimizer: new Adam({ lr: 1e-3 }), dOptimizer: new Adam({ lr: 1e-3 }), batch: () => ({ x: tf.clone(data) }), seed: 2 });
+    const step = () => {
+      const s = schedule(t.step);
+      g.setGrowth(s);
+      d.setGrowth(s);
+      return t.trainStep();
+    };
+    return { g, t, step };
+  };
+  const straight = make();
+  for (let i = 0; i < 4; i++) straight.step();
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'progressive-'));
+  straight.t.save(dir);
+  const late = straight.g.stateDict().get('up32.weight')!;
+  const tAt4 = straight.t.gOptimizer.updatesOf(late);
+  assert.ok(tAt4 != null && tAt4 < 4, `the side-32 layer joined late (t ${tAt4})`);
+  const next = [straight.step(), straight.step()];
+  const resumed = make();
+  resumed.t.load(dir);
+  assert.equal(resumed.t.gOptimizer.updatesOf(resumed.g.stateDict().get('up32.weight')!), tAt4);
+  const again = [resumed.step(), resumed.step()];
+  for (const k of [0, 1]) assert.equal(again[k].gLoss, next[k].gLoss, `step ${5 + k}: same G loss after resuming`);
+  assert.ok(maxAbsDiff(resumed.g.stateDict().get('up32.weight')!.dataSync(), late.dataSync()) === 0, 'same weights');
+  tf.dispose(data);
+  for (const r of [straight, resumed]) {
+    r.t.gOptimizer.dispose();
+    r.t.dOptimizer.dispose();
+  }
 });
