@@ -14,6 +14,7 @@ import { conv2DBackpropInputConfig } from './wasm/conv2dBackpropInput';
 import { makeMean, makeSum } from './wasm/reduceLeadingAxes';
 import { makeCast, makeIdentity } from './wasm/sharedIdentity';
 import { tileConfig } from './wasm/tile';
+import { makeCheckedSlice } from './wasm/checkedSlice';
 import { makeFusedBatchNorm, makeLeakyRelu } from './wasm/xnnElementwise';
 import { unsortedSegmentSumConfig } from './wasm/unsortedSegmentSum';
 import { registerSpectralNormGrad, spectralNormConfigs } from './wasm/spectralNorm';
@@ -99,6 +100,11 @@ function patchWasm(): string[] {
   }
   replaceKernel(wasmMaxPoolGradConfig);
   patches.push(`fixed: ${wasmMaxPoolGradConfig.kernelName}`);
+  const slice = tf.getKernel('Slice', 'wasm');
+  if (slice) {
+    replaceKernel(makeCheckedSlice(slice.kernelFunc));
+    patches.push('fixed: Slice (bounds checked)');
+  }
   return patches;
 }
 

@@ -199,3 +199,15 @@ test('nearest resizing and its gradient are adjoint, ⟨resize(x), dy⟩ = ⟨x,
     }
   }
 });
+
+test('slice on wasm matches cpu, and a slice past the end is an error as on cpu (the stock kernel returned heap bytes)', async () => {
+  await agree('slice', () => {
+    const x = tf.tensor3d(seeded(4 * 5 * 3, 8), [4, 5, 3]);
+    return [values(tf.slice(x, [1, 0, 1], [2, -1, 2])), values(tf.slice(tf.slice(x, [1, 1, 0], [3, 3, 3]), [1, 1, 1], [2, 2, 2]))];
+  });
+  await on('wasm', () => {
+    const x = tf.tensor2d(seeded(12, 9), [3, 4]);
+    assert.throws(() => tf.slice(x, [2, 0], [3, 4]), /begin\[0\] \+ size\[0\] \(5\) would overflow input\.shape\[0\] \(3\)/);
+    x.dispose();
+  });
+});
