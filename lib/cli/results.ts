@@ -5,7 +5,7 @@ import type { RunEvaluation } from '../run/evaluateRun';
 import { cliArgs, numberFlag, runMain } from './args';
 
 /**
- * `npm run results -- --suite toy|images`: the README's results, made by the documented commands. Each entry is
+ * `npm run results -- --suite toy|images|biggan-ablation`: the README's results, made by the documented commands. Each entry is
  * `npm run train` then `npm run evaluate` on its run folder (both spawned exactly as a user would type them),
  * `--jobs` at a time; then a Markdown table of the eval.json files goes to results/<suite>.md.
  */
@@ -33,6 +33,16 @@ const PACGAN_TABLE1: Record<string, string> = {
   'toy-grid-msgan': '– (not in the paper)',
 };
 
+/** The rows of the BigGAN ablation (results/ablation/*.json), each adding one trick to the row above. */
+const ABLATION: { file: string; label: string; ema?: boolean; oneSeed?: boolean }[] = [
+  { file: '0-baseline', label: 'conditional ResNet (SNGAN-style: per-block class gains, z at the input)' },
+  { file: '1-shared-hierarchical', label: '+ shared embedding, hierarchical z' },
+  { file: '2-ortho', label: '+ orthogonal regularisation (β 1e-4)' },
+  { file: '3-ema', label: '+ EMA of G (0.999 from step 500; standing statistics)', ema: true },
+  { file: '4-attention', label: '+ self-attention at 16×16', ema: true },
+  { file: '5-wide', label: '+ width 32 (×2 channels)', ema: true, oneSeed: true },
+];
+
 function suite(name: string, steps: number | undefined): Entry[] {
   const stepsArgs = steps ? ['--steps', String(steps)] : [];
   if (name === 'toy') {
@@ -47,7 +57,20 @@ function suite(name: string, steps: number | undefined): Entry[] {
       return { label, config, out: `runs/results/${label}`, trainArgs: stepsArgs, evalArgs: ['--n', '5000'] };
     });
   }
-  throw new Error(`unknown suite '${name}': toy or images`);
+  if (name === 'biggan-ablation') {
+    // BigGAN's tricks one at a time, after its Table 1, each row at 2,000 steps: two seeds, seed-major (the wide
+    // row, three times the cost of the others, one). EMA rows are scored with standing statistics.
+    return [0, 1].flatMap((seed) =>
+      ABLATION.filter((row) => seed === 0 || !row.oneSeed).map((row) => ({
+        label: row.label,
+        config: `results/ablation/${row.file}.json`,
+        out: `runs/results/ablation-${row.file}-seed${seed}`,
+        trainArgs: ['--seed', String(seed), ...stepsArgs],
+        evalArgs: ['--n', '10000', ...(row.ema ? ['--standing', '16'] : [])],
+      })),
+    );
+  }
+  throw new Error(`unknown suite '${name}': toy, images or biggan-ablation`);
 }
 
 function run(args: string[], log: string): Promise<void> {
@@ -80,6 +103,14 @@ function table(entries: Entry[]): string {
       rows.push(`| ${label} | ${rs.length} | ${rs[0].step} | ${pm(t.map((x) => x.modesCovered), 1)} / ${t[0].modes} | ${pm(t.map((x) => 100 * x.highQualityFraction), 1)} | ${pm(t.map((x) => x.klFromUniform), 3)} | ${t.filter((x) => x.modesCovered === x.modes).length}/${rs.length} seeds | ${PACGAN_TABLE1[label] ?? '–'} |`);
     } else if (rs[0].images) {
       if (rows.length === 0) rows.push('| run | steps | G | FID ↓ | KID ↓ | IS ↑ | precision ↑ | recall ↑ | class acc. ↑ | n real / fake |', '|---|---|---|---|---|---|---|---|---|---|');
+      if (rs.length > 1) {
+        // Several seeds of one config: mean ± std over them (the ablation's rows).
+        const ms = rs.map((r) => r.images!);
+        const acc = ms.every((m) => m.classAccuracy) ? `${pm(ms.map((m) => 100 * m.classAccuracy!.overall), 1)}%` : '–';
+        const is = ms.every((m) => m.inceptionScore) ? pm(ms.map((m) => m.inceptionScore!.mean), 2) : '–';
+        rows.push(`| ${label} (${rs.length} seeds) | ${rs[0].step} | ${rs[0].generator} | ${pm(ms.map((m) => m.fid), 2)} | ${pm(ms.map((m) => m.kid.mean), 3)} | ${is} | ${pm(ms.map((m) => m.precision), 3)} | ${pm(ms.map((m) => m.recall), 3)} | ${acc} | ${ms[0].nReal} / ${ms[0].nFake} |`);
+        continue;
+      }
       for (const r of rs) {
         const m = r.images!;
         rows.push(`| ${label} | ${r.step} | ${r.generator} | ${m.fid.toFixed(2)} | ${m.kid.mean.toPrecision(4)} ± ${m.kid.std.toPrecision(3)} | ${m.inceptionScore ? `${m.inceptionScore.mean.toFixed(2)} ± ${m.inceptionScore.std.toFixed(2)}` : '–'} | ${m.precision.toFixed(3)} | ${m.recall.toFixed(3)} | ${m.classAccuracy ? `${(100 * m.classAccuracy.overall).toFixed(1)}%` : '–'} | ${m.nReal} / ${m.nFake} |`);
@@ -114,7 +145,7 @@ function curveTable(entries: Entry[]): string {
 
 runMain(async () => {
   const a = cliArgs('results', {
-    suite: { type: 'string', help: "toy (PacGAN's protocol: 7 configs × 10 seeds) or images (WGAN-GP, SNGAN, BigGAN on Fashion-MNIST)", default: 'toy' },
+    suite: { type: 'string', help: "toy (PacGAN's protocol: 7 configs × 10 seeds), images (WGAN-GP, SNGAN, BigGAN on Fashion-MNIST) or biggan-ablation (BigGAN's tricks one at a time, 2 seeds)", default: 'toy' },
     jobs: { type: 'string', help: 'runs at a time (each with GAN_WASM_THREADS = cores / jobs)', default: '1' },
     steps: { type: 'string', help: "override every run's step count" },
     'table-only': { type: 'boolean', help: 'only rebuild the table from existing eval.json files' },

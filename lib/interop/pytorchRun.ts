@@ -69,6 +69,9 @@ export function exportPytorchRun(runDir: string, outDir: string): { files: strin
   if (cfg.model !== 'biggan') throw new Error(`${runDir} trained a ${cfg.model} model; BigGAN-PyTorch loads BigGAN runs only`);
   const { tensors } = loadCheckpoint(folder.checkpointDir);
   const arch = { ...(cfg.arch as unknown as BigGanConfig), init: 'normal' as const };
+  if (arch.sharedEmbedding === false || arch.hierarchicalZ === false) {
+    throw new Error(`${runDir} trained a BigGAN without a shared embedding or hierarchical z (an ablation); the export writes BigGAN-PyTorch's default G (G_shared, hier) only`);
+  }
   const files: string[] = [];
   fs.mkdirSync(outDir, { recursive: true });
   try {

@@ -21,6 +21,17 @@ export interface BigGanConfig {
   sharedDim?: number;
   /** Number of classes; 0 for an unconditional model (no embedding, no projection). */
   classes?: number;
+  /**
+   * G's class input (default true, BigGAN's): one learned embedding shared by every conditional batch norm. With
+   * false each batch norm maps the one-hot class to its own gains and biases (SNGAN's conditional G, the baseline
+   * of BigGAN's Table 1).
+   */
+  sharedEmbedding?: boolean;
+  /**
+   * Hierarchical latent (default true, BigGAN's): z is split into one chunk for the input layer and one per block,
+   * each joining that block's class condition. With false all of z goes to the input layer only.
+   */
+  hierarchicalZ?: boolean;
   /** Resolutions that get a self-attention block, in G and D. */
   attention?: number[];
   /** Image channels. */
@@ -74,11 +85,14 @@ function resolve(cfg: BigGanConfig): Required<BigGanConfig> {
     channels: 3,
     spectralNorm: true,
     init: 'orthogonal',
+    sharedEmbedding: true,
+    hierarchicalZ: true,
     pack: 1,
     seed: 1,
     ...cfg,
   };
-  const slots = G_ARCH[c.resolution].in.length + 1;
+  const slots = c.hierarchicalZ ? G_ARCH[c.resolution].in.length + 1 : 1;
+  if (c.classes === 0 && !c.hierarchicalZ) throw new Error('an unconditional BigGAN needs hierarchicalZ: its batch norms have no other condition');
   if (c.zDim % slots !== 0) throw new Error(`zDim ${c.zDim} must split into ${slots} equal chunks (hierarchical z) at resolution ${c.resolution}`);
   return c;
 }
@@ -103,11 +117,12 @@ export class BigGanGenerator extends Module {
     const c = (this.cfg = resolve(config));
     const seeds = new SeedStream(c.seed);
     const arch = G_ARCH[c.resolution];
-    const chunk = c.zDim / (arch.in.length + 1);
+    const chunk = c.hierarchicalZ ? c.zDim / (arch.in.length + 1) : c.zDim;
     const sn = c.spectralNorm;
     const conv = (cc: ConvConfig) => new Conv2d({ ...cc, spectralNorm: sn, init: weightInit(c), seed: seeds.take() });
-    const condDim = chunk + (c.classes > 0 ? c.sharedDim : 0);
-    this.shared = c.classes > 0 ? this.child('shared', new Embedding({ classes: c.classes, dim: c.sharedDim, init: weightInit(c), seed: seeds.take() })) : null;
+    const classDim = c.classes === 0 ? 0 : c.sharedEmbedding ? c.sharedDim : c.classes;
+    const condDim = (c.hierarchicalZ ? chunk : 0) + classDim;
+    this.shared = c.classes > 0 && c.sharedEmbedding ? this.child('shared', new Embedding({ classes: c.classes, dim: c.sharedDim, init: weightInit(c), seed: seeds.take() })) : null;
     this.linear = this.child('linear', new Linear({ inFeatures: chunk, outFeatures: 16 * arch.in[0] * c.ch, spectralNorm: sn, init: weightInit(c), seed: seeds.take() }));
     let res = 4;
     arch.in.forEach((mult, i) => {
@@ -132,24 +147,27 @@ export class BigGanGenerator extends Module {
 
   /** Images in [-1, 1] for latents z [n, zDim] and, for a conditional model, class ids y [n]. */
   apply(z: tf.Tensor2D, y?: tf.Tensor1D): tf.Tensor4D {
-    if (this.shared && y == null) throw new Error(`this BigGAN generator is conditional (${this.cfg.classes} classes): pass class ids y`);
-    return this.applyEmbedded(z, this.shared && y ? this.shared.apply(y) : null);
+    if (this.cfg.classes > 0 && y == null) throw new Error(`this BigGAN generator is conditional (${this.cfg.classes} classes): pass class ids y`);
+    return this.applyEmbedded(z, this.cfg.classes > 0 && y ? this.classEmbedding(y) : null);
   }
 
-  /** The shared class embeddings [n, sharedDim] of class ids: interpolate between them to morph between classes. */
+  /**
+   * The class vectors [n, ·] G is conditioned on: the shared embeddings, or one-hot vectors without a shared
+   * embedding. Interpolate between two classes' vectors to morph between them.
+   */
   classEmbedding(y: tf.Tensor1D): tf.Tensor2D {
-    if (this.shared == null) throw new Error('this BigGAN generator is unconditional: it has no class embedding');
-    return this.shared.apply(y);
+    if (this.cfg.classes === 0) throw new Error('this BigGAN generator is unconditional: it has no class embedding');
+    return this.shared ? this.shared.apply(y) : (tf.oneHot(y, this.cfg.classes).toFloat() as tf.Tensor2D);
   }
 
-  /** Images for latents and explicit class embeddings (e.g. a mix of two classes' embeddings). */
+  /** Images for latents and explicit class vectors (e.g. a mix of two classes' embeddings). */
   applyEmbedded(z: tf.Tensor2D, emb: tf.Tensor2D | null): tf.Tensor4D {
     const c = this.cfg;
     const arch = G_ARCH[c.resolution];
-    const zs = tf.split(z, arch.in.length + 1, 1) as tf.Tensor2D[];
+    const zs = c.hierarchicalZ ? (tf.split(z, arch.in.length + 1, 1) as tf.Tensor2D[]) : [z];
     let h = this.linear.apply(zs[0]).reshape([z.shape[0], 4, 4, arch.in[0] * c.ch]) as tf.Tensor4D;
     this.blocks.forEach((block, i) => {
-      const cond = emb ? (tf.concat([emb, zs[i + 1]], 1) as tf.Tensor2D) : zs[i + 1];
+      const cond = !c.hierarchicalZ ? emb! : emb ? (tf.concat([emb, zs[i + 1]], 1) as tf.Tensor2D) : zs[i + 1];
       h = block.apply(h, cond);
       const attn = this.attentions.get(i);
       if (attn) h = attn.apply(h);

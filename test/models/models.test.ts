@@ -15,7 +15,7 @@ import {
   truncatedLatents,
   type BigGanResolution,
 } from '../../lib';
-import { on } from '../helpers';
+import { maxAbsDiff, on } from '../helpers';
 
 test('BigGAN G and D at 32, 64 and 128: shapes, conditional and not, attention where asked, parameter names', async () => {
   await on('wasm', () => undefined);
@@ -146,4 +146,28 @@ test("BigGAN initialises its class embeddings and conditional gains as BigGAN-Py
   const cols = tf.tidy(() => tf.matMul(gain!, gain!, true, false).arraySync() as number[][]);
   cols.forEach((row, i) => assert.ok(Math.abs(row[i] - 1) < 1e-5, `gain column ${i} has norm² ${row[i]}`));
   g.dispose();
+});
+
+test("BigGAN's Table 1 baseline: without a shared embedding or hierarchical z, one-hot classes condition every batch norm and z enters once", async () => {
+  await on('cpu', () => undefined);
+  const cfg = { resolution: 32, ch: 4, channels: 1, classes: 10, zDim: 32, seed: 4 } as const;
+  const base = new BigGanGenerator({ ...cfg, sharedEmbedding: false, hierarchicalZ: false });
+  const names = [...base.stateDict().keys()];
+  assert.ok(!names.some((n) => n.startsWith('shared.')), 'no shared embedding');
+  assert.deepEqual(base.stateDict().get('linear.weight')!.shape, [32, 16 * 4 * 4], 'all of z to the input layer');
+  assert.deepEqual(base.stateDict().get('blocks.0.bn1.gain.weight')!.shape, [10, 16], 'gains from the one-hot class');
+  const full = new BigGanGenerator(cfg);
+  assert.deepEqual(full.stateDict().get('linear.weight')!.shape, [8, 16 * 4 * 4], 'hierarchical: a quarter of z');
+  assert.deepEqual(full.stateDict().get('blocks.0.bn1.gain.weight')!.shape, [128 + 8, 16], 'shared embedding + z chunk');
+  base.eval();
+  const z = tf.randomNormal([2, 32], 0, 1, 'float32', 1) as tf.Tensor2D;
+  const y = tf.tensor1d([3, 3], 'int32');
+  const direct = base.apply(z, y);
+  // The class vector of a G without a shared embedding is one-hot: morphing between classes still works.
+  const viaOneHot = base.applyEmbedded(z, base.classEmbedding(y));
+  assert.ok(maxAbsDiff(direct.dataSync(), viaOneHot.dataSync()) < 1e-6);
+  assert.throws(() => new BigGanGenerator({ ...cfg, classes: 0, hierarchicalZ: false }), /unconditional BigGAN needs hierarchicalZ/);
+  tf.dispose([z, y, direct, viaOneHot]);
+  base.dispose();
+  full.dispose();
 });
