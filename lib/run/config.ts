@@ -1,5 +1,8 @@
 import * as fs from 'node:fs';
 import { LOSSES, type LossName } from '../losses';
+import type { BigGanConfig } from '../models/biggan';
+import type { DcganConfig } from '../models/dcgan';
+import type { ToyMlpConfig } from '../models/toyMlp';
 
 /**
  * Everything a training run is: the model, the data, the objective and the schedule. Presets cover the notebooks'
@@ -175,6 +178,30 @@ export function validateConfig(raw: Record<string, unknown>, where: string): Par
   return raw as Partial<RunConfig>;
 }
 
+/** The `arch` keys each model kind takes (typed against its config, so a renamed option fails to compile here). */
+const ARCH_KEYS: Record<'biggan' | 'dcgan' | 'toy', string[]> = {
+  biggan: ['resolution', 'ch', 'zDim', 'sharedDim', 'classes', 'attention', 'channels', 'spectralNorm', 'init', 'sharedEmbedding', 'hierarchicalZ', 'pack', 'seed'] satisfies (keyof BigGanConfig)[],
+  dcgan: ['zDim', 'ch', 'resolution', 'channels', 'classes', 'gConditioning', 'dConditioning', 'spectralNorm', 'pack', 'seed'] satisfies (keyof DcganConfig)[],
+  toy: ['zDim', 'hidden', 'depth', 'dim', 'batchNorm', 'maxout', 'pack', 'init', 'seed'] satisfies (keyof ToyMlpConfig)[],
+};
+
+/** Checks an `arch` object's keys (and its players' `g` and `d` objects) against the model kind's options. */
+function validateArch(model: RunConfig['model'], arch: Record<string, unknown>, where: string): void {
+  const keys = ARCH_KEYS[model];
+  const check = (obj: Record<string, unknown>, path: string) => {
+    for (const k of Object.keys(obj)) {
+      if (keys.includes(k)) continue;
+      if ((k === 'g' || k === 'd') && path === 'arch') {
+        check(obj[k] as Record<string, unknown>, `arch.${k}`);
+        continue;
+      }
+      const guess = closest(k, keys);
+      throw new Error(`${where}: ${path} has no option '${k}' for a ${model} model${guess ? ` (did you mean '${guess}'?)` : ''}. Valid: ${keys.join(', ')}`);
+    }
+  };
+  check(arch, 'arch');
+}
+
 /** Later `arch` objects over earlier ones, the players' own `g` and `d` options merged key by key too. */
 function mergeArch(...layers: (Record<string, unknown> | undefined)[]): Record<string, unknown> {
   const out: Record<string, unknown> = {};
@@ -213,6 +240,7 @@ export function resolveConfig(nameOrFile: string, overrides: Partial<RunConfig> 
   validateConfig(overrides as Record<string, unknown>, 'command line');
   const cfg: RunConfig = { ...BASE, ...PRESETS[preset], ...own, ...overrides, preset };
   cfg.arch = mergeArch(PRESETS[preset].arch, own.arch, overrides.arch);
+  validateArch(cfg.model, cfg.arch, nameOrFile);
   if (cfg.data === 'folder:') throw new Error(`preset ${preset} trains on an image folder: give one with --data folder:<path> (one sub-folder per class)`);
   return cfg;
 }
