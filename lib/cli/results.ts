@@ -15,6 +15,8 @@ interface Entry {
   out: string;
   trainArgs: string[];
   evalArgs: string[];
+  /** Also score the raw G (an EMA run's), into eval-raw.json. */
+  rawToo?: boolean;
 }
 
 const SEEDS = Array.from({ length: 10 }, (_, i) => i);
@@ -35,12 +37,13 @@ const PACGAN_TABLE1: Record<string, string> = {
 
 /** The rows of the BigGAN ablation (results/ablation/*.json), each adding one trick to the row above. */
 const ABLATION: { file: string; label: string; ema?: boolean; oneSeed?: boolean }[] = [
-  { file: '0-baseline', label: 'conditional ResNet (SNGAN-style: per-block class gains, z at the input)' },
+  { file: '0-baseline', label: "SNGAN-style conditional ResNet (per-block class gains, z at the input; Table 1's baseline without attention)" },
   { file: '1-shared-hierarchical', label: '+ shared embedding, hierarchical z' },
   { file: '2-ortho', label: '+ orthogonal regularisation (β 1e-4)' },
   { file: '3-ema', label: '+ EMA of G (0.999 from step 500; standing statistics)', ema: true },
-  { file: '4-attention', label: '+ self-attention at 16×16', ema: true },
-  { file: '5-wide', label: '+ width 32 (×2 channels)', ema: true, oneSeed: true },
+  // BigGAN-PyTorch's 32×32 table labels every D block 16: D gets attention after each of its four blocks.
+  { file: '4-attention', label: '+ self-attention (G at 16×16; D after every block, as BigGAN-PyTorch at 32×32)', ema: true },
+  { file: '5-wide', label: '+ width 32 (×2 channels; 1 seed)', ema: true, oneSeed: true },
 ];
 
 function suite(name: string, steps: number | undefined): Entry[] {
@@ -67,6 +70,9 @@ function suite(name: string, steps: number | undefined): Entry[] {
         out: `runs/results/ablation-${row.file}-seed${seed}`,
         trainArgs: ['--seed', String(seed), ...stepsArgs],
         evalArgs: ['--n', '10000', ...(row.ema ? ['--standing', '16'] : [])],
+        // The EMA G trails the raw one in runs this short (README): score both, so that rows after EMA are not
+        // judged through its lag alone.
+        rawToo: row.ema,
       })),
     );
   }
@@ -85,13 +91,17 @@ function run(args: string[], log: string): Promise<void> {
 const mean = (v: number[]) => v.reduce((a, b) => a + b, 0) / v.length;
 const std = (v: number[]) => Math.sqrt(mean(v.map((x) => (x - mean(v)) ** 2)));
 const pm = (v: number[], digits: number) => `${mean(v).toFixed(digits)} ± ${std(v).toFixed(digits)}`;
+/** Mean ± sample standard deviation (n − 1): the spread over a few seeds. */
+const pmSample = (v: number[], digits: number) => `${mean(v).toFixed(digits)} ± ${(std(v) * Math.sqrt(v.length / Math.max(1, v.length - 1))).toFixed(digits)}`;
 
 function table(entries: Entry[]): string {
   const evals = new Map<string, RunEvaluation[]>();
   for (const e of entries) {
-    const file = path.join(e.out, 'eval.json');
-    if (!fs.existsSync(file)) continue;
-    evals.set(e.label, [...(evals.get(e.label) ?? []), JSON.parse(fs.readFileSync(file, 'utf8')) as RunEvaluation]);
+    for (const [file, label] of [['eval.json', e.label], ['eval-raw.json', `${e.label} — its raw G`]]) {
+      const p = path.join(e.out, file);
+      if (!fs.existsSync(p)) continue;
+      evals.set(label, [...(evals.get(label) ?? []), JSON.parse(fs.readFileSync(p, 'utf8')) as RunEvaluation]);
+    }
   }
   const rows: string[] = [];
   for (const [label, rs] of evals) {
@@ -104,11 +114,11 @@ function table(entries: Entry[]): string {
     } else if (rs[0].images) {
       if (rows.length === 0) rows.push('| run | steps | G | FID ↓ | KID ↓ | IS ↑ | precision ↑ | recall ↑ | class acc. ↑ | n real / fake |', '|---|---|---|---|---|---|---|---|---|---|');
       if (rs.length > 1) {
-        // Several seeds of one config: mean ± std over them (the ablation's rows).
+        // Several seeds of one config: mean ± sample std over them (the ablation's rows).
         const ms = rs.map((r) => r.images!);
-        const acc = ms.every((m) => m.classAccuracy) ? `${pm(ms.map((m) => 100 * m.classAccuracy!.overall), 1)}%` : '–';
-        const is = ms.every((m) => m.inceptionScore) ? pm(ms.map((m) => m.inceptionScore!.mean), 2) : '–';
-        rows.push(`| ${label} (${rs.length} seeds) | ${rs[0].step} | ${rs[0].generator} | ${pm(ms.map((m) => m.fid), 2)} | ${pm(ms.map((m) => m.kid.mean), 3)} | ${is} | ${pm(ms.map((m) => m.precision), 3)} | ${pm(ms.map((m) => m.recall), 3)} | ${acc} | ${ms[0].nReal} / ${ms[0].nFake} |`);
+        const acc = ms.every((m) => m.classAccuracy) ? `${pmSample(ms.map((m) => 100 * m.classAccuracy!.overall), 1)}%` : '–';
+        const is = ms.every((m) => m.inceptionScore) ? pmSample(ms.map((m) => m.inceptionScore!.mean), 2) : '–';
+        rows.push(`| ${label} (${rs.length} seeds, ± over seeds) | ${rs[0].step} | ${rs[0].generator} | ${pmSample(ms.map((m) => m.fid), 2)} | ${pmSample(ms.map((m) => m.kid.mean), 3)} | ${is} | ${pmSample(ms.map((m) => m.precision), 3)} | ${pmSample(ms.map((m) => m.recall), 3)} | ${acc} | ${ms[0].nReal} / ${ms[0].nFake} |`);
         continue;
       }
       for (const r of rs) {
@@ -164,6 +174,9 @@ runMain(async () => {
           const resume = fs.existsSync(path.join(e.out, 'checkpoint', 'checkpoint.json'));
           await run(['build/lib/cli/train.js', ...(resume ? ['--resume'] : ['--config', e.config]), '--out', e.out, ...e.trainArgs], log);
           await run(['build/lib/cli/evaluate.js', '--checkpoint', e.out, ...e.evalArgs], log);
+        }
+        if (e.rawToo && !fs.existsSync(path.join(e.out, 'eval-raw.json'))) {
+          await run(['build/lib/cli/evaluate.js', '--checkpoint', e.out, '--raw', '--n', '10000', '--json', path.join(e.out, 'eval-raw.json')], log);
         }
         console.log(`${e.out}: ${((Date.now() - t0) / 1000).toFixed(0)} s`);
       }

@@ -15,16 +15,16 @@ export interface BigGanConfig {
   resolution: BigGanResolution;
   /** Channel width multiplier (BigGAN-PyTorch's G_ch / D_ch). */
   ch?: number;
-  /** Latent size; split into one chunk per G block plus one for the input layer (hierarchical z). */
+  /** Latent size; with hierarchical z (the default) split into one chunk per G block plus one for the input layer. */
   zDim?: number;
-  /** Size of the class embedding shared by all of G's conditional batch norms. */
+  /** Size of the class embedding shared by all of G's conditional batch norms (with `sharedEmbedding`). */
   sharedDim?: number;
   /** Number of classes; 0 for an unconditional model (no embedding, no projection). */
   classes?: number;
   /**
    * G's class input (default true, BigGAN's): one learned embedding shared by every conditional batch norm. With
-   * false each batch norm maps the one-hot class to its own gains and biases (SNGAN's conditional G, the baseline
-   * of BigGAN's Table 1).
+   * false each batch norm maps the one-hot class to its own gains and biases (SNGAN's conditional G: with
+   * `hierarchicalZ: false`, BigGAN's Table 1 baseline without its self-attention).
    */
   sharedEmbedding?: boolean;
   /**
@@ -99,7 +99,8 @@ function resolve(cfg: BigGanConfig): Required<BigGanConfig> {
 
 /**
  * BigGAN generator (Brock et al., 2019): hierarchical z (one chunk to the input layer, one per block, each
- * concatenated with a shared class embedding to condition that block's batch norms), residual up-blocks,
+ * concatenated with a shared class embedding to condition that block's batch norms; both can be turned off for
+ * ablations), residual up-blocks,
  * optional self-attention, and BN–ReLU–conv–tanh at the output. Parameter names follow BigGAN-PyTorch's where the
  * structure matches (blocks.N.conv1.weight, …).
  */
@@ -134,7 +135,9 @@ export class BigGanGenerator extends Module {
             inChannels: mult * c.ch,
             outChannels: arch.out[i] * c.ch,
             conv,
-            norm: (channels) => new ConditionalBatchNorm({ channels, condDim, spectralNorm: sn, init: weightInit(c), seed: seeds.take() }),
+            // Per-block class gains (no shared embedding) go without spectral norm, as BigGAN-PyTorch's plain
+            // nn.Embedding there: normalised, each class's gain vector would be capped at norm 1.
+            norm: (channels) => new ConditionalBatchNorm({ channels, condDim, spectralNorm: c.sharedEmbedding ? sn : false, init: weightInit(c), seed: seeds.take() }),
           }),
         ),
       );
@@ -157,13 +160,21 @@ export class BigGanGenerator extends Module {
    */
   classEmbedding(y: tf.Tensor1D): tf.Tensor2D {
     if (this.cfg.classes === 0) throw new Error('this BigGAN generator is unconditional: it has no class embedding');
-    return this.shared ? this.shared.apply(y) : (tf.oneHot(y, this.cfg.classes).toFloat() as tf.Tensor2D);
+    if (this.shared) return this.shared.apply(y);
+    // oneHot turns an id out of range into a zero vector without a word; on the CPU backends check (a read back,
+    // which webgpu in Node cannot do synchronously).
+    if (tf.getBackend() !== 'webgpu') {
+      const bad = y.dataSync().find((k) => !(k >= 0 && k < this.cfg.classes));
+      if (bad !== undefined) throw new Error(`class id ${bad} is not one of the generator's classes 0 … ${this.cfg.classes - 1}`);
+    }
+    return tf.oneHot(y, this.cfg.classes, 1, 0, 'float32') as tf.Tensor2D;
   }
 
   /** Images for latents and explicit class vectors (e.g. a mix of two classes' embeddings). */
   applyEmbedded(z: tf.Tensor2D, emb: tf.Tensor2D | null): tf.Tensor4D {
     const c = this.cfg;
     const arch = G_ARCH[c.resolution];
+    if (c.classes > 0 && emb == null) throw new Error(`this BigGAN generator is conditional (${c.classes} classes): pass class vectors (classEmbedding(y))`);
     const zs = c.hierarchicalZ ? (tf.split(z, arch.in.length + 1, 1) as tf.Tensor2D[]) : [z];
     let h = this.linear.apply(zs[0]).reshape([z.shape[0], 4, 4, arch.in[0] * c.ch]) as tf.Tensor4D;
     this.blocks.forEach((block, i) => {

@@ -192,7 +192,9 @@ function validateArch(model: RunConfig['model'], arch: Record<string, unknown>, 
     for (const k of Object.keys(obj)) {
       if (keys.includes(k)) continue;
       if ((k === 'g' || k === 'd') && path === 'arch') {
-        check(obj[k] as Record<string, unknown>, `arch.${k}`);
+        const own = obj[k];
+        if (own == null || typeof own !== 'object' || Array.isArray(own)) throw new Error(`${where}: arch.${k} must be an object of ${k === 'g' ? 'generator' : 'discriminator'} options, got ${JSON.stringify(own)}`);
+        check(own as Record<string, unknown>, `arch.${k}`);
         continue;
       }
       const guess = closest(k, keys);

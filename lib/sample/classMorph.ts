@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { truncatedLatents } from './truncation';
 
-/** A generator whose classes live in one embedding: BigGAN's shared class embedding. */
+/** A generator conditioned on one class vector: BigGAN's shared class embedding (or its one-hot classes). */
 export interface EmbeddedGenerator {
   cfg: { zDim: number; classes?: number };
   classEmbedding(y: tf.Tensor1D): tf.Tensor2D;
@@ -23,7 +23,7 @@ export interface ClassMorphOptions {
   truncation?: number;
 }
 
-/** Whether a generator can morph between classes (it has a shared class embedding). */
+/** Whether a generator can morph between classes (it takes explicit class vectors: a BigGAN). */
 export function canMorphClasses(g: object): g is EmbeddedGenerator {
   return typeof (g as Partial<EmbeddedGenerator>).classEmbedding === 'function' && typeof (g as Partial<EmbeddedGenerator>).applyEmbedded === 'function';
 }

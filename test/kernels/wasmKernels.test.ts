@@ -208,6 +208,7 @@ test('slice on wasm matches cpu, and a slice past the end is an error as on cpu 
   await on('wasm', () => {
     const x = tf.tensor2d(seeded(12, 9), [3, 4]);
     assert.throws(() => tf.slice(x, [2, 0], [3, 4]), /begin\[0\] \+ size\[0\] \(5\) would overflow input\.shape\[0\] \(3\)/);
+    assert.throws(() => tf.slice(x, [0, -2], [2, 2]), /begin\[1\] = -2 and size\[1\] = 2 must be ≥ 0/);
     x.dispose();
   });
 });

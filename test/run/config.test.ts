@@ -37,6 +37,7 @@ test('config mistakes are errors that name the key and the fix', () => {
   assert.throws(() => resolveConfig(tmpJson({ extends: 'biggan32-cpu', arch: { sharedEmbeding: false } })), /arch has no option 'sharedEmbeding' for a biggan model \(did you mean 'sharedEmbedding'\?\)/);
   assert.throws(() => resolveConfig(tmpJson({ extends: 'toy-grid-pacgan4', arch: { d: { maxuot: 5 } } })), /arch\.d has no option 'maxuot' for a toy model \(did you mean 'maxout'\?\)/);
   assert.equal(resolveConfig(tmpJson({ extends: 'biggan32-cpu', arch: { attention: [16] } })).arch.attention?.toString(), '16');
+  assert.throws(() => resolveConfig(tmpJson({ extends: 'toy-grid-gan', arch: { g: null } })), /arch\.g must be an object of generator options, got null/);
   assert.throws(() => resolveConfig(tmpJson({ steps: '10' })), /'steps' must be a number, got "10"/);
   assert.throws(() => resolveConfig(tmpJson({ steps: 0 })), /'steps' must be a whole number ≥ 1/);
   assert.throws(() => resolveConfig(tmpJson({ loss: 'hing' })), /loss 'hing' is not one of minimax, non-saturating, wasserstein, hinge, least-squares/);

@@ -14,6 +14,10 @@ export function makeCheckedSlice(stock: KernelFunc): KernelConfig {
       const { begin, size } = args.attrs as unknown as SliceAttrs;
       const [b, s] = slice_util.parseSliceParams(x, begin, size);
       slice_util.assertParamsValid(x, b, s);
+      // assertParamsValid lets a negative begin through (the cpu kernel then fails on the element it reads).
+      b.forEach((v, i) => {
+        if (v < 0 || s[i] < 0) throw new Error(`Error in slice${x.shape.length}D: begin[${i}] = ${v} and size[${i}] = ${s[i]} must be ≥ 0 (input shape [${x.shape}])`);
+      });
       return stock(args);
     },
   };
