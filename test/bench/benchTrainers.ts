@@ -4,6 +4,7 @@ import { DcganDiscriminator, DcganGenerator } from '../../lib/models/dcgan';
 import { nonSaturatingLoss } from '../../lib/losses';
 import { Adam } from '../../lib/train/adam';
 import { Trainer } from '../../lib/train/trainer';
+import { median } from './timing';
 
 /**
  * The training steps the benchmarks time, on whatever backend is current: built here once so that the CPU
@@ -87,8 +88,3 @@ export const parameterCount = (m: { parameters(): tf.Variable[] }): number => m.
 /** x to one decimal, as the benchmark tables print. */
 export const round = (x: number): number => Math.round(x * 10) / 10;
 
-/** The median of a list of timings. */
-export function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
-}

@@ -19,6 +19,7 @@ import { generatorToOnnx } from '../../lib/export/onnx';
 import type { RunConfig } from '../../lib/run/config';
 import { freePort } from '../browser/freePort';
 import { maxAbsDiff } from '../helpers';
+import { medianTime } from './timing';
 
 /** The generators timed: the CPU BigGAN preset's and the DCGAN preset's. */
 const MODELS: Record<string, { kind: ModelKind; arch: Record<string, unknown> }> = {
@@ -40,19 +41,6 @@ const CONFIGS: Config[] = [
   { label: 'tfjs wasm + native oneDNN', backend: 'wasm', native: true, onnx: true },
 ];
 
-/** Median wall time of `fn` in ms over `reps` runs, after one warm-up. */
-async function median(reps: number, fn: () => Promise<void>): Promise<number> {
-  await fn();
-  const times: number[] = [];
-  for (let i = 0; i < reps; i++) {
-    const t0 = performance.now();
-    await fn();
-    times.push(performance.now() - t0);
-  }
-  times.sort((a, b) => a - b);
-  return times[Math.floor(times.length / 2)];
-}
-
 type Row = { label: string; model: string; batch: number; ms_per_batch: number; ms_per_image: number; max_abs_diff?: number; note?: string };
 
 async function child(c: Config, batches: number[], reps: number): Promise<Row[]> {
@@ -65,7 +53,7 @@ async function child(c: Config, batches: number[], reps: number): Promise<Row[]>
     for (const batch of batches) {
       const z = tf.randomNormal([batch, g.cfg.zDim], 0, 1, 'float32', 3) as tf.Tensor2D;
       const y = classes ? (tf.tensor1d(Array.from({ length: batch }, (_, i) => i % classes), 'int32') as tf.Tensor1D) : undefined;
-      const ms = await median(c.backend === 'cpu' ? 1 : reps, async () => {
+      const ms = await medianTime(c.backend === 'cpu' ? 1 : reps, async () => {
         const out = g.apply(z, y);
         await out.data();
         out.dispose();
@@ -74,7 +62,7 @@ async function child(c: Config, batches: number[], reps: number): Promise<Row[]>
       if (session) {
         const feeds: Record<string, ort.Tensor> = { z: new ort.Tensor('float32', z.dataSync() as Float32Array, z.shape) };
         if (y) feeds.y = new ort.Tensor('int32', y.dataSync() as Int32Array, [batch]);
-        const ortMs = await median(reps, async () => void (await session.run(feeds)));
+        const ortMs = await medianTime(reps, async () => void (await session.run(feeds)));
         const ref = g.apply(z, y);
         const { samples } = await session.run(feeds);
         const diff = maxAbsDiff(samples.data as Float32Array, ref.dataSync());

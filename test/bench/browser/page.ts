@@ -7,6 +7,7 @@ import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-webgpu';
 import * as ort from 'onnxruntime-web';
 import { generatorFromSpec, type GeneratorSpec } from '../../../lib/export/generatorSpec';
+import { medianTime } from '../timing';
 
 interface Row {
   runtime: string;
@@ -19,17 +20,6 @@ interface Row {
 const params = new URLSearchParams(location.search);
 const BATCHES = (params.get('batches') ?? '1,8').split(',').map(Number);
 const REPS = Number(params.get('reps') ?? 5);
-
-async function median(fn: () => Promise<void>): Promise<number> {
-  await fn();
-  const times: number[] = [];
-  for (let i = 0; i < REPS; i++) {
-    const t0 = performance.now();
-    await fn();
-    times.push(performance.now() - t0);
-  }
-  return times.sort((a, b) => a - b)[Math.floor(REPS / 2)];
-}
 
 /** The same latents and classes on every runtime: a fixed pseudo-random sequence. */
 function inputs(spec: GeneratorSpec, batch: number): { z: Float32Array; y: Int32Array } {
@@ -59,7 +49,7 @@ async function main(): Promise<void> {
       const { z, y } = inputs(spec, batch);
       const zt = tf.tensor2d(z, [batch, spec.zDim]);
       const yt = spec.classes > 0 ? tf.tensor1d(y, 'int32') : undefined;
-      const ms = await median(async () => {
+      const ms = await medianTime(REPS, async () => {
         const out = g.apply(zt, yt);
         await out.data();
         out.dispose();
@@ -89,7 +79,7 @@ async function main(): Promise<void> {
       const { z, y } = inputs(spec, batch);
       const feeds: Record<string, ort.Tensor> = { z: new ort.Tensor('float32', z, [batch, spec.zDim]) };
       if (spec.classes > 0) feeds.y = new ort.Tensor('int32', y, [batch]);
-      const ms = await median(async () => void (await session.run(feeds)));
+      const ms = await medianTime(REPS, async () => void (await session.run(feeds)));
       const out = (await session.run(feeds)).samples.data as Float32Array;
       const ref = reference.get(batch);
       const diff = ref ? out.reduce((m, v, i) => Math.max(m, Math.abs(v - ref[i])), 0) : undefined;
