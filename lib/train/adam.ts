@@ -28,7 +28,7 @@ export class Adam {
    * late — a progressive model's new layer — starts at t = 1, as if its Adam were new: with the optimiser's t its
    * first steps would be √((1 − β₂^t) / (1 − β₂)) times too large (about 30× after 5,000 steps).
    */
-  private readonly moments = new Map<tf.Variable, { m: tf.Variable; v: tf.Variable; t?: number }>();
+  private readonly moments = new Map<tf.Variable, { m: tf.Variable; v: tf.Variable; t: number }>();
 
   constructor(cfg: AdamConfig = {}) {
     this.lr = cfg.lr ?? 2e-4;
@@ -51,8 +51,7 @@ export class Adam {
     const fused = tf.getKernel(ADAM_UPDATE, tf.getBackend()) != null;
     for (const [param, grad] of pairs) {
       const state = this.state(param);
-      // Moments restored from a checkpoint carry no t: they have had every update so far.
-      state.t = (state.t ?? this.step - 1) + 1;
+      state.t++;
       tf.tidy(() => {
         const [p, m, v] = fused ? this.fusedUpdate(param, grad, state) : this.opUpdate(param, grad, state);
         state.m.assign(m);
@@ -62,21 +61,21 @@ export class Adam {
     }
   }
 
-  private fusedUpdate(param: tf.Tensor, grad: tf.Tensor, s: { m: tf.Tensor; v: tf.Tensor; t?: number }): tf.Tensor[] {
-    const attrs: AdamUpdateAttrs = { lr: this.lr, beta1: this.beta1, beta2: this.beta2, epsilon: this.epsilon, step: s.t! };
+  private fusedUpdate(param: tf.Tensor, grad: tf.Tensor, s: { m: tf.Tensor; v: tf.Tensor; t: number }): tf.Tensor[] {
+    const attrs: AdamUpdateAttrs = { lr: this.lr, beta1: this.beta1, beta2: this.beta2, epsilon: this.epsilon, step: s.t };
     return tf.engine().runKernel(ADAM_UPDATE, { param, grad, m: s.m, v: s.v }, attrs) as unknown as tf.Tensor[];
   }
 
-  private opUpdate(param: tf.Tensor, grad: tf.Tensor, s: { m: tf.Tensor; v: tf.Tensor; t?: number }): tf.Tensor[] {
+  private opUpdate(param: tf.Tensor, grad: tf.Tensor, s: { m: tf.Tensor; v: tf.Tensor; t: number }): tf.Tensor[] {
     const m = tf.add(tf.mul(s.m, this.beta1), tf.mul(grad, 1 - this.beta1));
     const v = tf.add(tf.mul(s.v, this.beta2), tf.mul(tf.square(grad), 1 - this.beta2));
-    const mHat = tf.div(m, 1 - this.beta1 ** s.t!);
-    const vHat = tf.div(v, 1 - this.beta2 ** s.t!);
+    const mHat = tf.div(m, 1 - this.beta1 ** s.t);
+    const vHat = tf.div(v, 1 - this.beta2 ** s.t);
     const p = tf.sub(param, tf.div(tf.mul(mHat, this.lr), tf.add(tf.sqrt(vHat), this.epsilon)));
     return [p, m, v];
   }
 
-  private state(param: tf.Variable): { m: tf.Variable; v: tf.Variable; t?: number } {
+  private state(param: tf.Variable): { m: tf.Variable; v: tf.Variable; t: number } {
     let s = this.moments.get(param);
     if (s == null) {
       s = { m: tf.variable(tf.zerosLike(param), false), v: tf.variable(tf.zerosLike(param), false), t: 0 };
@@ -92,12 +91,11 @@ export class Adam {
 
   /** The updates `param` has had (its t), or undefined before its first. */
   updatesOf(param: tf.Variable): number | undefined {
-    const s = this.moments.get(param);
-    return s ? (s.t ?? this.step) : undefined;
+    return this.moments.get(param)?.t;
   }
 
-  /** Restores the moments of `param` (from a checkpoint), and its t when it has had fewer updates than the optimiser. */
-  setMoments(param: tf.Variable, m: tf.Tensor, v: tf.Tensor, t?: number): void {
+  /** Restores the moments of `param` (from a checkpoint) and its t, the updates it has had (default: `step`). */
+  setMoments(param: tf.Variable, m: tf.Tensor, v: tf.Tensor, t = this.step): void {
     const s = this.state(param);
     s.m.assign(m);
     s.v.assign(v);

@@ -396,10 +396,13 @@ export class Trainer {
       const restore = (prefix: string, m: Module, opt?: Adam) => {
         const own = new Map([...tensors].filter(([k]) => k.startsWith(`${prefix}.`)).map(([k, t]) => [k.slice(prefix.length + 1), t]));
         m.loadStateDict(own, { source: `checkpoint ${dir} (${prefix})` });
-        const late = (manifest.state[`${prefix.toLowerCase()}AdamLate`] ?? {}) as Record<string, number>;
+        const key = prefix.toLowerCase();
+        const late = (manifest.state[`${key}AdamLate`] ?? {}) as Record<string, number>;
+        // A variable updated at every step has had the optimiser's count (all but late joiners).
+        const steps = Number(manifest.state[`${key}AdamStep`] ?? 0);
         for (const [name, v] of m.namedParameters()) {
           const [mm, vv] = [tensors.get(`${prefix}_opt.${name}.m`), tensors.get(`${prefix}_opt.${name}.v`)];
-          if (opt && mm && vv) opt.setMoments(v, mm, vv, late[name]);
+          if (opt && mm && vv) opt.setMoments(v, mm, vv, late[name] ?? steps);
         }
       };
       restore('G', this.cfg.g, this.gOptimizer);
