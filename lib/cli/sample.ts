@@ -3,7 +3,7 @@ import * as path from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { initBackend, type BackendName } from '../backend';
 import { loadRunData } from '../run/build';
-import { loadGenerator } from '../run/loadGenerator';
+import { isExportedGenerator, loadGenerator } from '../run/loadGenerator';
 import { toyExtent } from '../run/snapshot';
 import { generateImages } from '../sample/generate';
 import { interpolate, truncatedLatents } from '../sample/truncation';
@@ -21,7 +21,7 @@ import { cliArgs, numberFlag, runMain } from './args';
  */
 runMain(async () => {
   const a = cliArgs('sample', {
-    checkpoint: { type: 'string', help: 'run folder written by npm run train' },
+    checkpoint: { type: 'string', help: 'run folder written by npm run train, or a folder written by npm run export' },
     class: { type: 'string', help: 'class id for a conditional model (default: all classes, evenly)' },
     truncation: { type: 'string', help: 'truncation threshold of the latents (e.g. 0.5)' },
     n: { type: 'string', help: 'number of samples', default: '64' },
@@ -37,6 +37,8 @@ runMain(async () => {
   if (!a.checkpoint) throw new Error('--checkpoint is required: the run folder of npm run train (e.g. runs/sngan)');
   await initBackend({ backend: a.backend as BackendName | undefined });
   const { g, cfg, step, which } = loadGenerator(a.checkpoint, { ema: !a.raw });
+  // Outputs go beside a run by default; an exported generator's folder (the kit's weights) is left as it came.
+  const home = isExportedGenerator(a.checkpoint) ? path.join('build', 'samples', path.basename(path.resolve(a.checkpoint))) : a.checkpoint;
   const classes = Number(cfg.arch.classes ?? 0);
   const seed = numberFlag('seed', a.seed, 0);
   const truncation = a.truncation === undefined ? undefined : numberFlag('truncation', a.truncation, 0);
@@ -55,7 +57,7 @@ runMain(async () => {
     const frames = numberFlag('frames', a.frames, 8);
     const rows = numberFlag('rows', a.rows, 1);
     if (!Number.isInteger(rows) || rows < 1) throw new Error(`--rows must be a whole number ≥ 1, got ${a.rows}`);
-    const dir = a.out ?? path.join(a.checkpoint, `morph-${m[1]}-${m[2]}`);
+    const dir = a.out ?? path.join(home, `morph-${m[1]}-${m[2]}`);
     const images = classMorph(g, { from: Number(m[1]), to: Number(m[2]), steps: frames, rows, seed, truncation });
     fs.mkdirSync(dir, { recursive: true });
     fs.writeFileSync(path.join(dir, 'sheet.png'), imageGridPng(images, { cols: frames }));
@@ -70,7 +72,7 @@ runMain(async () => {
   if (a.interpolate !== undefined) {
     const frames = numberFlag('interpolate', a.interpolate, 0);
     if (!Number.isInteger(frames) || frames < 2) throw new Error(`--interpolate must be a whole number ≥ 2, got ${a.interpolate}`);
-    const dir = a.out ?? path.join(a.checkpoint, 'interpolation');
+    const dir = a.out ?? path.join(home, 'interpolation');
     fs.mkdirSync(dir, { recursive: true });
     const images = tf.tidy(() => {
       const ends = truncatedLatents(2, g.cfg.zDim, { threshold: truncation, seed });
@@ -87,7 +89,7 @@ runMain(async () => {
 
   const n = numberFlag('n', a.n, 64);
   if (!Number.isInteger(n) || n < 1) throw new Error(`--n must be a whole number ≥ 1, got ${a.n}`);
-  const out = a.out ?? path.join(a.checkpoint, 'sample.png');
+  const out = a.out ?? path.join(home, 'sample.png');
   const json = out.toLowerCase().endsWith('.json');
   if (json && cfg.model !== 'toy') throw new Error(`--out ${out}: samples as JSON points are for toy (2-D) runs; ${a.checkpoint} trained a ${cfg.model} model, so give a .png file`);
   const { images } = generateImages(g, { n, classes, onlyClass, truncation, seed });

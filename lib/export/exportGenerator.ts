@@ -12,6 +12,8 @@ export interface ExportOptions {
    */
   quantize?: 'float32' | 'float16' | 'uint8';
   classNames?: string[];
+  /** Batches of standing statistics the generator's batch norms were given before export, to record in the spec. */
+  standingBatches?: number;
 }
 
 /**
@@ -87,7 +89,8 @@ export function exportGenerator(loaded: LoadedGenerator, outDir: string, o: Expo
     zDim: loaded.g.cfg.zDim,
     classes,
     classNames: o.classNames ?? Array.from({ length: classes }, (_, k) => String(k)),
-    source: { preset: cfg.preset, step: loaded.step, which: loaded.which },
+    source: { preset: cfg.preset, step: loaded.step, which: loaded.which, ...(o.standingBatches ? { standingBatches: o.standingBatches } : {}) },
+    run: cfg,
     weightsManifest: [{ paths: ['generator.bin'], weights }],
   };
   fs.mkdirSync(outDir, { recursive: true });

@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { generatorFor, type Generator, type ModelKind } from '../models/registry';
+import type { RunConfig } from '../run/config';
 
 /**
  * An exported generator: `generator.json` (this spec: which model class, its config, class names and TF.js's
@@ -14,8 +15,16 @@ export interface GeneratorSpec {
   zDim: number;
   classes: number;
   classNames: string[];
-  /** Where it came from: run preset, training step, EMA or raw weights. */
-  source: { preset: string; step: number; which: 'ema' | 'raw' };
+  /**
+   * Where it came from: run preset, training step, EMA or raw weights, and — where the exporter replaced the batch
+   * norms' running statistics by standing statistics (BigGAN-PyTorch's) — over how many batches.
+   */
+  source: { preset: string; step: number; which: 'ema' | 'raw'; standingBatches?: number };
+  /**
+   * The training run's whole config, so that `npm run evaluate` and `npm run sample` take the exported folder as
+   * they take a run folder (data set, classes). Absent in files exported before it was recorded.
+   */
+  run?: RunConfig;
   weightsManifest: tf.io.WeightsManifestConfig;
 }
 

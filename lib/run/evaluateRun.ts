@@ -7,6 +7,9 @@ import { standingStatistics } from '../sample/standingStatistics';
 import { loadRunData } from './build';
 import { loadGenerator } from './loadGenerator';
 
+/** The latents' seed of the standing statistics `evaluateRun` and `npm run export -- --standing` give a G. */
+export const STANDING_SEED = 424242;
+
 /** Configures `evaluateRun`: how many samples, from which generator, with what truncation and feature model. */
 export interface EvaluateRunOptions {
   /** Samples to generate (default: 2,500 for toy data, as PacGAN; 10,000 for images, the test split's size). */
@@ -32,7 +35,7 @@ export interface RunEvaluation {
   step: number;
   generator: 'ema' | 'raw';
   truncation: number | null;
-  /** Batches of standing statistics G's batch norms were given before sampling, where asked for. */
+  /** Batches of standing statistics G's batch norms were given before sampling, here or by the exporter. */
   standingBatches?: number;
   toy?: ModeCoverage;
   images?: ImageReport;
@@ -40,9 +43,11 @@ export interface RunEvaluation {
 
 /** Loads G (or its EMA) from a run folder's checkpoint, generates samples and measures them. */
 export async function evaluateRun(dir: string, o: EvaluateRunOptions = {}): Promise<RunEvaluation> {
-  const { g: gen, cfg, step, which } = loadGenerator(dir, { ema: o.ema });
-  if (o.standing) standingStatistics(gen, { batches: o.standing, batchSize: 64, seed: 424242 });
-  const base: RunEvaluation = { run: dir, preset: cfg.preset, data: cfg.data, step, generator: which, truncation: o.truncation ?? null, ...(o.standing ? { standingBatches: o.standing } : {}) };
+  const { g: gen, cfg, step, which, standingBatches: exported } = loadGenerator(dir, { ema: o.ema });
+  if (o.standing) standingStatistics(gen, { batches: o.standing, batchSize: 64, seed: STANDING_SEED });
+  // An exported generator may carry standing statistics already; asked for again, they are measured afresh.
+  const standingBatches = o.standing || exported;
+  const base: RunEvaluation = { run: dir, preset: cfg.preset, data: cfg.data, step, generator: which, truncation: o.truncation ?? null, ...(standingBatches ? { standingBatches } : {}) };
   const data = await loadRunData(cfg, 'test');
   if (data.kind === 'toy') {
     const { images } = generateImages(gen, { n: o.n ?? 2500, truncation: o.truncation, seed: o.seed ?? 99 });
