@@ -9,3 +9,4 @@ export { kitClassifier, trainKitClassifier, type KitClassifierOptions, type KitC
 export { classifierExtractor, graphModelExtractor, type FeatureExtractor, type Embedded, type GraphModelExtractorConfig } from './features';
 export { evaluateImages, prepareReference, formatReport, classAccuracy, type ImageReport, type EvaluateImagesInput, type ClassAccuracy, type Reference } from './report';
 export { symmetricEigen, sqrtPsd, meanAndCovariance } from './linalg';
+export { laplacianEnergy } from './sharpness';

@@ -1,3 +1,4 @@
+import * as tf from '@tensorflow/tfjs';
 import { rng } from '../../datasets/random';
 
 /** Configures `kernelInceptionDistance`: how many random subsets, of what size, drawn with which seed. */
@@ -40,25 +41,37 @@ export function kernelInceptionDistance(real: ArrayLike<number>, fake: ArrayLike
     }
     return idx.subarray(0, m);
   };
-  const k = (x: ArrayLike<number>, i: number, y: ArrayLike<number>, j: number) => {
-    let s = 0;
-    for (let t = 0; t < dim; t++) s += x[i * dim + t] * y[j * dim + t];
-    return (s / dim + 1) ** 3;
+  // The m×m Gram matrices come from the backend's matrix product (float32, as the features are); the kernel and
+  // the sums, where the three large terms nearly cancel, are taken in float64 here. A hundred subsets of 1,000
+  // take seconds this way, not the minute a scalar triple loop took.
+  const [realT, fakeT] = [tf.tensor2d(Float32Array.from(real), [nr, dim]), tf.tensor2d(Float32Array.from(fake), [nf, dim])];
+  const kernelSum = (gram: ArrayLike<number>, skipDiagonal: boolean) => {
+    // v·v·v, not v ** 3: V8 keeps the product on its fast path and the power off it (20× here).
+    const cube = (g: number) => {
+      const v = g / dim + 1;
+      return v * v * v;
+    };
+    let sum = 0;
+    for (let i = 0; i < gram.length; i++) sum += cube(gram[i]);
+    if (skipDiagonal) for (let i = 0; i < m; i++) sum -= cube(gram[i * m + i]);
+    return sum;
   };
   const values: number[] = [];
-  for (let s = 0; s < subsets; s++) {
-    const [ir, jf] = [pick(nr), pick(nf)];
-    let kxx = 0;
-    let kyy = 0;
-    let kxy = 0;
-    for (let a = 0; a < m; a++) {
-      for (let b = a + 1; b < m; b++) {
-        kxx += 2 * k(real, ir[a], real, ir[b]);
-        kyy += 2 * k(fake, jf[a], fake, jf[b]);
-      }
-      for (let b = 0; b < m; b++) kxy += k(real, ir[a], fake, jf[b]);
+  try {
+    for (let s = 0; s < subsets; s++) {
+      const [ir, jf] = [pick(nr), pick(nf)];
+      // The tensors leave the tidy, not their values: tidy walks whatever it returns, element by element.
+      const grams = tf.tidy(() => {
+        const x = tf.gather(realT, tf.tensor1d(ir, 'int32'));
+        const y = tf.gather(fakeT, tf.tensor1d(jf, 'int32'));
+        return [tf.matMul(x, x, false, true), tf.matMul(y, y, false, true), tf.matMul(x, y, false, true)];
+      });
+      const [xx, yy, xy] = grams.map((t) => t.dataSync());
+      tf.dispose(grams);
+      values.push(kernelSum(xx, true) / (m * (m - 1)) + kernelSum(yy, true) / (m * (m - 1)) - (2 * kernelSum(xy, false)) / (m * m));
     }
-    values.push(kxx / (m * (m - 1)) + kyy / (m * (m - 1)) - (2 * kxy) / (m * m));
+  } finally {
+    tf.dispose([realT, fakeT]);
   }
   return meanStd(values);
 }

@@ -93,6 +93,27 @@ test('KID is ≈ 0 for two samples of one distribution and clearly positive for 
   assert.ok(Math.abs(same.mean) < 3 * same.std + 0.01, `same distribution: ${same.mean} ± ${same.std}`);
   assert.ok(shifted.mean > 10 * Math.max(same.std, Math.abs(same.mean)), `shifted: ${shifted.mean} vs same ${same.mean} ± ${same.std}`);
   assert.ok(shifted.std > 0);
+  // One subset holding every sample is the MMD² of the whole sets: against the formula in float64, term by term.
+  const [x, y] = [gaussianSamples(50, d, 5), gaussianSamples(40, d, 6, 0.3)];
+  const k = (a: Float32Array, i: number, b: Float32Array, j: number) => {
+    let dot = 0;
+    for (let t = 0; t < d; t++) dot += a[i * d + t] * b[j * d + t];
+    return (dot / d + 1) ** 3;
+  };
+  const m = 40;
+  let [xx, yy, xy] = [0, 0, 0];
+  for (let i = 0; i < m; i++) {
+    for (let j = 0; j < m; j++) {
+      if (i !== j) {
+        xx += k(x, i, x, j);
+        yy += k(y, i, y, j);
+      }
+      xy += k(x, i, y, j);
+    }
+  }
+  const exact = xx / (m * (m - 1)) + yy / (m * (m - 1)) - (2 * xy) / (m * m);
+  const whole = kernelInceptionDistance(x.subarray(0, m * d), y, d, { subsets: 1, subsetSize: m });
+  assert.ok(Math.abs(whole.mean - exact) < 1e-5 * Math.abs(exact), `${whole.mean} vs ${exact}`);
 });
 
 test('Inception Score: k for confident, balanced predictions; 1 for a single class or uniform predictions', () => {
