@@ -18,7 +18,7 @@ runMain(async () => {
     json: { type: 'string', help: 'where to write the JSON (default <checkpoint>/eval.json; build/eval/NAME.json for an exported generator)' },
     backend: { type: 'string', help: 'tensorflow, webgpu, wasm or cpu' },
   });
-  if (!a.checkpoint) throw new Error('--checkpoint is required: the run folder of npm run train (e.g. runs/sngan)');
+  if (!a.checkpoint) throw new Error('--checkpoint is required: the run folder of npm run train (e.g. runs/sngan), or a folder written by npm run export (e.g. results/weights/biggan32-fashion)');
   await initBackend({ backend: a.backend as BackendName | undefined });
   const r = await evaluateRun(a.checkpoint, {
     n: a.n === undefined ? undefined : numberFlag('n', a.n, 0),

@@ -34,7 +34,7 @@ runMain(async () => {
     raw: { type: 'boolean', help: 'use the raw G instead of its EMA' },
     backend: { type: 'string', help: 'tensorflow, webgpu, wasm or cpu' },
   });
-  if (!a.checkpoint) throw new Error('--checkpoint is required: the run folder of npm run train (e.g. runs/sngan)');
+  if (!a.checkpoint) throw new Error('--checkpoint is required: the run folder of npm run train (e.g. runs/sngan), or a folder written by npm run export (e.g. results/weights/biggan32-fashion)');
   await initBackend({ backend: a.backend as BackendName | undefined });
   const { g, cfg, step, which } = loadGenerator(a.checkpoint, { ema: !a.raw });
   // Outputs go beside a run by default; an exported generator's folder (the kit's weights) is left as it came.

@@ -41,7 +41,7 @@ export interface RunEvaluation {
   images?: ImageReport;
 }
 
-/** Loads G (or its EMA) from a run folder's checkpoint, generates samples and measures them. */
+/** Loads G (or its EMA) from a run folder's checkpoint or an exported folder, generates samples and measures them. */
 export async function evaluateRun(dir: string, o: EvaluateRunOptions = {}): Promise<RunEvaluation> {
   const { g: gen, cfg, step, which, standingBatches: exported } = loadGenerator(dir, { ema: o.ema });
   if (o.standing) standingStatistics(gen, { batches: o.standing, batchSize: 64, seed: STANDING_SEED });

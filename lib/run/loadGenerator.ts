@@ -8,7 +8,7 @@ import { loadCheckpoint } from '../train/checkpoint';
 import type { RunConfig } from './config';
 import { RunFolder } from './runFolder';
 
-/** A generator restored from a run folder, with the run's config and the step its checkpoint was taken at. */
+/** A trained generator restored from a run folder or an exported one, with its run's config and training step. */
 export interface LoadedGenerator {
   g: Generator;
   cfg: RunConfig;

@@ -89,13 +89,13 @@ export function invertGenerator(g: InvertibleGenerator, o: InversionOptions): In
   const mask = o.mask ? (o.mask.shape[0] === n && n > 1 ? repeat(o.mask, per) : tf.clone(o.mask)) : tf.onesLike(target);
   const known = tf.tidy(() => tf.maximum(tf.sum(tf.mul(tf.onesLike(target), mask), [1, 2, 3]), 1));
   // The same `restarts` starts for every class of a target, so that classes are compared from equal footing.
-  const z = tf.variable(
-    tf.tidy(() => {
-      const starts = truncatedLatents(n * restarts, g.cfg.zDim, { seed: o.seed ?? 0 }).reshape([n, 1, restarts, g.cfg.zDim]);
-      return tf.tile(starts, [1, tried, 1, 1]).reshape([total, g.cfg.zDim]) as tf.Tensor2D;
-    }),
-    true,
-  );
+  const starts = tf.tidy(() => {
+    const drawn = truncatedLatents(n * restarts, g.cfg.zDim, { seed: o.seed ?? 0 }).reshape([n, 1, restarts, g.cfg.zDim]);
+    return tf.tile(drawn, [1, tried, 1, 1]).reshape([total, g.cfg.zDim]) as tf.Tensor2D;
+  });
+  // tf.variable copies its initial value: the starting tensor is freed here.
+  const z = tf.variable(starts, true);
+  starts.dispose();
   const opt = new Adam({ lr: o.lr ?? 0.05, beta1: 0.9, beta2: 0.999 });
   const prior = o.priorWeight ?? 0.01;
   const perCandidate = () => tf.div(tf.sum(tf.mul(tf.square(tf.sub(g.apply(z, y), target)), mask), [1, 2, 3]), known);

@@ -16,6 +16,10 @@ test("inversion finds latents that redraw G's own images, far closer than where 
   assert.ok(Math.max(...after.error) < 0.05 * start, `errors ${Array.from(after.error)} from ${Array.from(before.error)}`);
   assert.ok(after.curve[after.curve.length - 1] < after.curve[0], 'the curve falls');
   assert.deepEqual(after.images.shape, target.shape);
+  const count = tf.memory().numTensors;
+  const again = invertGenerator(g, { target, steps: 3, restarts: 2, seed: 4 });
+  tf.dispose([again.z, again.images]);
+  assert.equal(tf.memory().numTensors, count, 'an inversion leaves behind only what it returns');
   tf.dispose([zTrue, target, before.z, before.images, after.z, after.images]);
   g.dispose();
 });
