@@ -4,8 +4,7 @@ import { initBackend } from '../backend';
 import { exportGenerator } from '../export/exportGenerator';
 import { generatorToOnnx } from '../export/onnx';
 import { loadGenerator } from '../run/loadGenerator';
-import { standingStatistics } from '../sample/standingStatistics';
-import { STANDING_SEED } from '../run/evaluateRun';
+import { giveStandingStatistics } from '../run/evaluateRun';
 import { cliArgs, numberFlag, runMain } from './args';
 
 /**
@@ -30,8 +29,8 @@ runMain(async () => {
   await initBackend(a.format === 'onnx' ? { backend: 'cpu' } : {});
   const loaded = loadGenerator(a.checkpoint, { ema: !a.raw });
   const standing = a.standing === undefined ? 0 : numberFlag('standing', a.standing, 0);
-  // The same statistics `npm run evaluate -- --standing N` measures with (its seed), kept in the exported G.
-  if (standing) standingStatistics(loaded.g, { batches: standing, batchSize: 64, seed: STANDING_SEED });
+  // The same statistics `npm run evaluate -- --standing N` measures with, kept in the exported G.
+  if (standing) giveStandingStatistics(loaded.g, standing);
   const what = `${loaded.cfg.preset} step ${loaded.step} (${loaded.which} G${standing ? `, standing statistics over ${standing} batches` : ''}`;
   if (a.format === 'onnx') {
     const out = a.out ?? 'build/export/generator.onnx';

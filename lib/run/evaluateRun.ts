@@ -10,6 +10,14 @@ import { loadGenerator } from './loadGenerator';
 /** The latents' seed of the standing statistics `evaluateRun` and `npm run export -- --standing` give a G. */
 export const STANDING_SEED = 424242;
 
+/**
+ * The standing statistics an evaluation and an export give a G: `batches` passes of 64 from fixed latents, so a
+ * generator exported with them scores as its run does when evaluated with them.
+ */
+export function giveStandingStatistics(g: Parameters<typeof standingStatistics>[0], batches: number): void {
+  standingStatistics(g, { batches, batchSize: 64, seed: STANDING_SEED });
+}
+
 /** Configures `evaluateRun`: how many samples, from which generator, with what truncation and feature model. */
 export interface EvaluateRunOptions {
   /** Samples to generate (default: 2,500 for toy data, as PacGAN; 10,000 for images, the test split's size). */
@@ -44,7 +52,7 @@ export interface RunEvaluation {
 /** Loads G (or its EMA) from a run folder's checkpoint or an exported folder, generates samples and measures them. */
 export async function evaluateRun(dir: string, o: EvaluateRunOptions = {}): Promise<RunEvaluation> {
   const { g: gen, cfg, step, which, standingBatches: exported } = loadGenerator(dir, { ema: o.ema });
-  if (o.standing) standingStatistics(gen, { batches: o.standing, batchSize: 64, seed: STANDING_SEED });
+  if (o.standing) giveStandingStatistics(gen, o.standing);
   // An exported generator may carry standing statistics already; asked for again, they are measured afresh.
   const standingBatches = o.standing || exported;
   const base: RunEvaluation = { run: dir, preset: cfg.preset, data: cfg.data, step, generator: which, truncation: o.truncation ?? null, ...(standingBatches ? { standingBatches } : {}) };
