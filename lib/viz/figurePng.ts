@@ -77,6 +77,7 @@ function draw(traces: Trace[], fig: Figure, scale: number): Buffer {
   ctx.beginPath();
   ctx.rect(box.left, box.top, box.right - box.left, box.bottom - box.top);
   ctx.clip();
+  const labels: { s: string; x: number; y: number; colour: string; align: CanvasTextAlign }[] = [];
   traces.forEach((t, k) => {
     const colour = COLOURS[k % COLOURS.length];
     const x = t.x as number[];
@@ -104,9 +105,29 @@ function draw(traces: Trace[], fig: Figure, scale: number): Buffer {
         drawing = ok;
       });
       ctx.stroke();
+      if (t.text) {
+        ctx.fillStyle = colour;
+        x.forEach((v, i) => {
+          if (!Number.isFinite(y[i]) || (logY && y[i] <= 0)) return;
+          ctx.fillRect(xScale(v) - 2.5, yScale(y[i]) - 2.5, 5, 5);
+          // Labels point inward, so that the ones at the plot's right edge are not cut off.
+          const right = xScale(v) > (box.left + box.right) / 2;
+          labels.push({ s: String(t.text![i] ?? ''), x: xScale(v) + (right ? -5 : 5), y: yScale(y[i]) - 5, colour, align: right ? 'right' : 'left' });
+        });
+      }
     }
   });
   ctx.restore();
+  // Drawn unclipped, last, on a white halo: a label near the top may reach into the margin, and stays readable
+  // where it crosses a line.
+  for (const l of labels) {
+    ctx.textAlign = l.align;
+    ctx.strokeStyle = '#ffffff';
+    ctx.lineWidth = 5;
+    ctx.lineJoin = 'round';
+    ctx.strokeText(l.s, l.x, l.y);
+    text(ctx, l.s, l.x, l.y, { colour: l.colour, align: l.align });
+  }
   ctx.strokeStyle = '#444444';
   ctx.lineWidth = 1;
   ctx.strokeRect(box.left, box.top, box.right - box.left, box.bottom - box.top);
@@ -124,6 +145,7 @@ interface Trace {
   z?: number[][];
   colorscale?: string;
   marker?: { size?: number; opacity?: number };
+  text?: string[];
 }
 interface Layout {
   title?: { text?: string };
@@ -183,8 +205,8 @@ export function tickLabel(v: number): string {
   return a >= 1e5 || a < 1e-3 ? Number(v.toPrecision(3)).toExponential().replace('e+', 'e') : String(Number(v.toPrecision(6)));
 }
 
-function text(ctx: SKRSContext2D, s: string, x: number, y: number, o: { align?: CanvasTextAlign; font?: string } = {}): void {
-  ctx.fillStyle = '#222222';
+function text(ctx: SKRSContext2D, s: string, x: number, y: number, o: { align?: CanvasTextAlign; font?: string; colour?: string } = {}): void {
+  ctx.fillStyle = o.colour ?? '#222222';
   if (o.font) ctx.font = o.font;
   ctx.textAlign = o.align ?? 'left';
   ctx.fillText(s, x, y);

@@ -13,6 +13,11 @@ export interface Series {
   name: string;
   x?: ArrayLike<number>;
   y: ArrayLike<number>;
+  /**
+   * A label per point, written beside it (and in the still PNG): for a curve traced by a hidden parameter, such
+   * as precision against recall as the truncation ψ shrinks, where the reader must know which point is which.
+   */
+  labels?: ArrayLike<string>;
 }
 
 /** Configures a chart's layout: title, axis titles, size in pixels and a logarithmic y axis. */
@@ -42,7 +47,13 @@ const list = (a: ArrayLike<number>) => Array.from(a);
 /** Lines, e.g. D and G losses against the step. */
 export function lineChart(series: Series[], o: ChartOptions = {}): Figure {
   return {
-    data: series.map((s) => ({ type: 'scatter', mode: 'lines', name: s.name, x: s.x ? list(s.x) : list(s.y).map((_, i) => i), y: list(s.y) })),
+    data: series.map((s) => {
+      const x = s.x ? list(s.x) : list(s.y).map((_, i) => i);
+      // Labels point inward, so that the ones at the right edge are not cut off.
+      const middle = (Math.min(...x) + Math.max(...x)) / 2;
+      const labels = s.labels ? { text: Array.from(s.labels), textposition: x.map((v) => (v > middle ? 'top left' : 'top right')) } : {};
+      return { type: 'scatter', mode: s.labels ? 'lines+markers+text' : 'lines', name: s.name, x, y: list(s.y), ...labels };
+    }),
     layout: layout(o),
   };
 }

@@ -77,18 +77,6 @@ const CLAIMS: Record<string, (c: Record<string, any>) => void> = {
     for (const v of Object.values(c.accuracy) as number[]) assert.ok(v >= 0 && v <= 1);
     assert.equal(c.movement.length, 4, 'one measure per latent chunk');
   },
-  '10-truncation-and-evaluation.ipynb': (c) => {
-    assert.ok(c.fidAgree < 1e-6, 'inline FID equals frechetDistance');
-    assert.ok(c.kidAgree < 1e-4, 'inline unbiased MMD² equals kernelInceptionDistance');
-    assert.ok(Math.abs(c.kidReal) < c.kidFake / 10, `KID of two halves of the real set ≈ 0 (${c.kidReal}) against the generator's ${c.kidFake}`);
-    assert.ok(c.isAgree < 1e-5 && c.isReal > c.isFake, 'inline IS equals the library; real images score higher');
-    // The truncation trick trades variety away: pixel variance falls as ψ shrinks, for both generators.
-    for (const v of [c.pixelVarianceEma, c.pixelVarianceRaw] as number[][]) {
-      for (let i = 1; i < v.length; i++) assert.ok(v[i] <= v[i - 1] * 1.01, `variance does not grow as ψ shrinks: ${v}`);
-      assert.ok(v[v.length - 1] < 0.9 * v[0], `ψ = 0.25 has less variety than ψ = ∞: ${v}`);
-    }
-    assert.equal(c.curve.length, 14, 'seven thresholds for each of the two generators');
-  },
 };
 
 const jupyter = findJupyter();
@@ -100,7 +88,7 @@ test('there is a notebook sequence to run', () => {
 
 // The sequence runs as on a fresh clone: an empty data cache (no trained classifier: notebook 07 trains one; the
 // data sets come from Debian's package or are downloaded) and no run folders left by an earlier run of notebooks
-// 09 and 11 (notebook 10 reads 09's).
+// 09 and 11.
 let freshCache = '';
 before(() => {
   if (skip) return;

@@ -127,6 +127,25 @@ test('a chart has a still PNG for viewers without scripts: its lines where the d
   const ends = [...rowsAt(first + 2), ...rowsAt(last - 2)];
   assert.ok(mid.length > 0 && Math.abs(meanRow(mid.map((r) => [r, 0])) - (Math.min(...ends) + Math.max(...ends)) / 2) < 6, 'log spacing');
 
+  // Point labels (a curve traced by a hidden parameter): in the trace, pointing inward, and drawn in the PNG.
+  const traced = (labels?: string[]) => lineChart([{ name: 'pr', x: [0.1, 0.2, 0.4], y: [0.9, 0.8, 0.7], labels }], { width: 300, height: 300 });
+  const trace = traced(['ψ = 0.25', 'ψ = 1', 'ψ = ∞']).data[0] as { mode: string; text: string[]; textposition: string[] };
+  assert.equal(trace.mode, 'lines+markers+text');
+  assert.deepEqual(trace.text, ['ψ = 0.25', 'ψ = 1', 'ψ = ∞']);
+  assert.deepEqual(trace.textposition, ['top right', 'top right', 'top left'], 'the rightmost label points left');
+  const pixels = async (png: Buffer) => {
+    const img = await loadImage(png);
+    const ctx = createCanvas(img.width, img.height).getContext('2d');
+    ctx.drawImage(img, 0, 0);
+    return ctx.getImageData(0, 0, img.width, img.height).data;
+  };
+  const [plain, labelled] = [await pixels(figurePng(traced(), { scale: 1 })!), await pixels(figurePng(traced(['ψ = 0.25', 'ψ = 1', 'ψ = ∞']), { scale: 1 })!)];
+  const changedColumns: number[] = [];
+  for (let i = 0; i < plain.length; i += 4) if (Math.abs(plain[i] - labelled[i]) + Math.abs(plain[i + 2] - labelled[i + 2]) > 30) changedColumns.push((i / 4) % 300);
+  assert.ok(changedColumns.length > 150, `markers and labels are drawn (${changedColumns.length} pixels changed)`);
+  // The rightmost point sits at the plot's right edge (column ≈ 280): its label must lie to its left.
+  assert.ok(changedColumns.filter((c) => c > 200 && c < 270).length > 30, 'the rightmost label is drawn left of its point, inside the plot');
+
   assert.equal(figurePng({ data: [{ type: 'pie', values: [1, 2] }] }), null, 'a pie chart is not drawn, so the bundle carries no PNG');
   const bundle = figureBundle(rising);
   assert.equal(typeof bundle['image/png'], 'string');
