@@ -3,7 +3,7 @@ import * as path from 'node:path';
 import { initBackend, type BackendName } from '../backend';
 import { formatReport } from '../metrics/report';
 import { evaluateRun } from '../run/evaluateRun';
-import { isExportedGenerator } from '../run/loadGenerator';
+import { outputFolder } from '../run/loadGenerator';
 import { cliArgs, numberFlag, runMain } from './args';
 
 /** `npm run evaluate -- --checkpoint runs/NAME`: metrics of a trained run, as a table and as JSON. */
@@ -15,7 +15,7 @@ runMain(async () => {
     truncation: { type: 'string', help: 'truncation threshold of the latents' },
     inception: { type: 'string', help: 'TF.js InceptionV3 graph model (model.json path or URL) for CIFAR-10/folder data' },
     standing: { type: 'string', help: "batches of standing statistics for G's batch norms first (BigGAN-PyTorch's; e.g. 16)" },
-    json: { type: 'string', help: 'where to write the JSON (default <checkpoint>/eval.json; build/eval/NAME.json for an exported generator)' },
+    json: { type: 'string', help: 'where to write the JSON (default <checkpoint>/eval.json; build/eval/NAME/eval.json for an exported generator)' },
     backend: { type: 'string', help: 'tensorflow, webgpu, wasm or cpu' },
   });
   if (!a.checkpoint) throw new Error('--checkpoint is required: the run folder of npm run train (e.g. runs/sngan), or a folder written by npm run export (e.g. results/weights/biggan32-fashion)');
@@ -33,8 +33,7 @@ runMain(async () => {
     console.log(`modes covered      ${t.modesCovered}/${t.modes}\nhigh-quality       ${(100 * t.highQualityFraction).toFixed(1)}%\nKL(hist‖uniform)   ${t.klFromUniform.toFixed(4)}\nsamples            ${t.samples} (PacGAN protocol: within 3σ of a centre)`);
   }
   if (r.images) console.log(formatReport(r.images));
-  // Beside a run by default; an exported generator's folder (the kit's weights) is left as it came.
-  const out = a.json ?? (isExportedGenerator(a.checkpoint) ? path.join('build', 'eval', `${path.basename(path.resolve(a.checkpoint))}.json`) : path.join(a.checkpoint, 'eval.json'));
+  const out = a.json ?? path.join(outputFolder(a.checkpoint, 'eval'), 'eval.json');
   fs.mkdirSync(path.dirname(path.resolve(out)), { recursive: true });
   fs.writeFileSync(out, JSON.stringify(r, null, 2) + '\n');
   console.log(`wrote ${out}`);

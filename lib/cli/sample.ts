@@ -3,7 +3,7 @@ import * as path from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { initBackend, type BackendName } from '../backend';
 import { loadRunData } from '../run/build';
-import { isExportedGenerator, loadGenerator } from '../run/loadGenerator';
+import { loadGenerator, outputFolder } from '../run/loadGenerator';
 import { toyExtent } from '../run/snapshot';
 import { generateImages } from '../sample/generate';
 import { interpolate, truncatedLatents } from '../sample/truncation';
@@ -37,8 +37,7 @@ runMain(async () => {
   if (!a.checkpoint) throw new Error('--checkpoint is required: the run folder of npm run train (e.g. runs/sngan), or a folder written by npm run export (e.g. results/weights/biggan32-fashion)');
   await initBackend({ backend: a.backend as BackendName | undefined });
   const { g, cfg, step, which } = loadGenerator(a.checkpoint, { ema: !a.raw });
-  // Outputs go beside a run by default; an exported generator's folder (the kit's weights) is left as it came.
-  const home = isExportedGenerator(a.checkpoint) ? path.join('build', 'samples', path.basename(path.resolve(a.checkpoint))) : a.checkpoint;
+  const home = outputFolder(a.checkpoint, 'samples');
   const classes = Number(cfg.arch.classes ?? 0);
   const seed = numberFlag('seed', a.seed, 0);
   const truncation = a.truncation === undefined ? undefined : numberFlag('truncation', a.truncation, 0);

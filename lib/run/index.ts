@@ -1,6 +1,6 @@
 export { BASE, PRESETS, resolveConfig, validateConfig, type RunConfig } from './config';
 export { loadRunData, completeArch, buildModels, runBatches, buildTrainer, type RunData } from './build';
 export { RunFolder } from './runFolder';
-export { loadGenerator, type LoadedGenerator } from './loadGenerator';
+export { loadGenerator, outputFolder, type LoadedGenerator } from './loadGenerator';
 export { evaluateRun, type EvaluateRunOptions, type RunEvaluation } from './evaluateRun';
 export { takeSnapshot, type Snapshot } from './snapshot';

@@ -27,6 +27,15 @@ export function isExportedGenerator(dir: string): boolean {
 }
 
 /**
+ * Where `npm run evaluate` (kind 'eval') and `npm run sample` (kind 'samples') write by default for a generator
+ * folder: a run keeps its outputs beside its checkpoint; an exported generator's folder (the kit's weights) is
+ * left as it came, so its outputs go to build/KIND/NAME.
+ */
+export function outputFolder(dir: string, kind: 'eval' | 'samples'): string {
+  return isExportedGenerator(dir) ? path.join('build', kind, path.basename(path.resolve(dir))) : dir;
+}
+
+/**
  * A trained generator in evaluation mode (running batch-norm statistics), from a run folder's checkpoint or from
  * a folder written by `npm run export` (such as the kit's weights in results/weights/), which holds one G only.
  */

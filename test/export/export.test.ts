@@ -7,7 +7,7 @@ import * as path from 'node:path';
 import { tf, initBackend } from '../../lib';
 import { exportGenerator, readGeneratorFiles } from '../../lib/export/exportGenerator';
 import { generatorFromSpec } from '../../lib/export/generatorSpec';
-import { loadGenerator } from '../../lib/run/loadGenerator';
+import { loadGenerator, outputFolder } from '../../lib/run/loadGenerator';
 import { STANDING_SEED } from '../../lib/run/evaluateRun';
 import { standingStatistics } from '../../lib/sample/standingStatistics';
 import { truncatedLatents } from '../../lib/sample/truncation';
@@ -74,6 +74,8 @@ test('an exported folder loads like a run: npm run export --standing bakes in th
   fs.copyFileSync(path.join(dir, 'generator.bin'), path.join(old, 'generator.bin'));
   assert.throws(() => loadGenerator(old), /does not record its training config .*export it again/);
 
+  assert.equal(outputFolder(dir, 'eval'), path.join('build', 'eval', path.basename(dir)), "an export's outputs go under build/");
+  assert.equal(outputFolder(run, 'samples'), run, "a run's outputs go beside its checkpoint");
   const sampled = cli('sample', ['--checkpoint', dir, '--n', '10']);
   assert.equal(sampled.status, 0, sampled.stderr);
   const sheet = path.join(ROOT, 'build', 'samples', path.basename(dir), 'sample.png');
