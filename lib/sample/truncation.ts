@@ -4,15 +4,20 @@ import { gaussian, rng } from '../../datasets/random';
 /**
  * The truncation trick (BigGAN): latents from N(0, I) with every entry beyond ±threshold redrawn until it falls
  * inside. Smaller thresholds trade variety for fidelity. Deterministic for a seed.
+ *
+ * Redraws come from a second stream, so that one seed gives the *same* latents at every threshold except for the
+ * entries that threshold cuts: a sheet of thresholds then shows each latent pulled in, not new latents per row.
  */
 export function truncatedLatents(n: number, dim: number, o: { threshold?: number; seed?: number } = {}): tf.Tensor2D {
   const t = o.threshold ?? Infinity;
   if (!(t > 0)) throw new Error(`truncation threshold must be > 0, got ${t}`);
-  const g = gaussian(rng(o.seed ?? 0));
+  const seed = o.seed ?? 0;
+  const first = gaussian(rng(seed));
+  const redraw = gaussian(rng(seed ^ 0x5bd1e995));
   const z = new Float32Array(n * dim);
   for (let i = 0; i < z.length; i++) {
-    let v = g();
-    while (Math.abs(v) > t) v = g();
+    let v = first();
+    while (Math.abs(v) > t) v = redraw();
     z[i] = v;
   }
   return tf.tensor2d(z, [n, dim]);

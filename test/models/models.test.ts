@@ -92,6 +92,15 @@ test('truncated latents stay within the threshold, are seeded, and interpolation
   assert.ok(Math.abs(mean) < 0.02 && Math.abs(std - 0.2855) < 0.01, `truncated N(0,1) at 0.5 has σ ≈ 0.286; got mean ${mean}, σ ${std}`);
   assert.deepEqual(Array.from(truncatedLatents(2, 3, { threshold: 1, seed: 4 }).dataSync()), Array.from(truncatedLatents(2, 3, { threshold: 1, seed: 4 }).dataSync()));
   assert.throws(() => truncatedLatents(1, 1, { threshold: 0 }), /threshold must be > 0/);
+  // One seed, any threshold: the same latents, with only the entries beyond the threshold redrawn.
+  const free = truncatedLatents(200, 16, { seed: 7 }).dataSync();
+  const cut = truncatedLatents(200, 16, { threshold: 1, seed: 7 }).dataSync();
+  let kept = 0;
+  for (let i = 0; i < free.length; i++) {
+    if (Math.abs(free[i]) <= 1) { assert.equal(cut[i], free[i], `entry ${i} is inside the threshold and must be kept`); kept++; }
+    else assert.ok(Math.abs(cut[i]) <= 1 && cut[i] !== free[i]);
+  }
+  assert.ok(kept > 0.6 * free.length && kept < free.length, `about 68% of entries lie within ±1: ${kept} of ${free.length}`);
   const a = tf.tensor1d([1, 0]);
   const b = tf.tensor1d([0, 1]);
   for (const mode of ['lerp', 'slerp'] as const) {
