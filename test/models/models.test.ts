@@ -180,3 +180,21 @@ test("BigGAN's Table 1 baseline: without a shared embedding or hierarchical z, o
   base.dispose();
   full.dispose();
 });
+
+test('without a shared embedding the class vector is a true one-hot on every CPU backend, so the class reaches G', async () => {
+  // tfjs-backend-wasm 4.22's oneHot with a float32 dtype returns int32 bit patterns (1 reads as 1.4e-45): G then
+  // ignored its class on wasm, and its one-hot gain maps never trained (the ablation's baseline, class accuracy 10%).
+  for (const backend of ['cpu', 'wasm'] as const) {
+    await on(backend, () => undefined);
+    const g = new BigGanGenerator({ resolution: 32, ch: 4, channels: 1, classes: 10, zDim: 32, seed: 4, sharedEmbedding: false, hierarchicalZ: false });
+    const y = tf.tensor1d([3, 7], 'int32');
+    const emb = g.classEmbedding(y);
+    assert.deepEqual(emb.arraySync(), [0, 1].map((i) => Array.from({ length: 10 }, (_, k) => (k === [3, 7][i] ? 1 : 0))), `${backend}: one-hot rows`);
+    const z = tf.randomNormal([1, 32], 0, 1, 'float32', 1) as tf.Tensor2D;
+    const { grads } = tf.variableGrads(() => tf.mean(tf.square(g.apply(z, tf.tensor1d([3], 'int32')))) as tf.Scalar, [g.stateDict().get('blocks.0.bn1.gain.weight') as tf.Variable]);
+    const gradNorm = tf.norm(Object.values(grads)[0]).dataSync()[0];
+    assert.ok(gradNorm > 0, `${backend}: the one-hot gain map gets a gradient (${gradNorm})`);
+    tf.dispose([y, emb, z, ...Object.values(grads)]);
+    g.dispose();
+  }
+});
