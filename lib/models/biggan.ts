@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { ConditionalBatchNorm } from '../nn/conditionalBatchNorm';
+import { oneHotFloat } from '../nn/oneHot';
 import { Embedding } from '../nn/embedding';
 import { BatchNorm, Conv2d, Linear, type ConvConfig, type WeightInit } from '../nn/layers';
 import { Module, SeedStream } from '../nn/module';
@@ -167,9 +168,7 @@ export class BigGanGenerator extends Module {
       const bad = y.dataSync().find((k) => !(k >= 0 && k < this.cfg.classes));
       if (bad !== undefined) throw new Error(`class id ${bad} is not one of the generator's classes 0 … ${this.cfg.classes - 1}`);
     }
-    // oneHot's own float32 output is broken on the wasm backend (tfjs 4.22 writes the int32 bit patterns, so every
-    // entry reads as ~0 and the class is silently ignored): cast its int32 result instead.
-    return tf.tidy(() => tf.cast(tf.oneHot(y, this.cfg.classes), 'float32')) as tf.Tensor2D;
+    return oneHotFloat(y, this.cfg.classes);
   }
 
   /** Images for latents and explicit class vectors (e.g. a mix of two classes' embeddings). */

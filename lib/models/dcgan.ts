@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { ConditionalBatchNorm } from '../nn/conditionalBatchNorm';
 import { Embedding } from '../nn/embedding';
+import { oneHotFloat } from '../nn/oneHot';
 import { BatchNorm, Conv2d, ConvTranspose2d, Linear, type SpectralNormOption } from '../nn/layers';
 import { Module, SeedStream } from '../nn/module';
 import { checkPack, packSamples } from './pack';
@@ -46,8 +47,6 @@ const DEFAULTS: Required<DcganConfig> = {
   pack: 1,
   seed: 1,
 };
-
-const oneHot = (y: tf.Tensor1D, classes: number) => tf.oneHot(y, classes).toFloat() as tf.Tensor2D;
 
 function needLabels(c: Required<DcganConfig>, y: tf.Tensor1D | undefined, who: string): void {
   if (c.classes > 0 && y == null) throw new Error(`this ${who} is conditional (${c.classes} classes): pass class ids y`);
@@ -98,7 +97,7 @@ export class DcganGenerator extends Module {
     const c = this.cfg;
     needLabels(c, y, 'DCGAN generator');
     const top = 8 * c.ch;
-    const input = c.classes > 0 && c.gConditioning === 'concat' ? (tf.concat([z, oneHot(y!, c.classes)], 1) as tf.Tensor2D) : z;
+    const input = c.classes > 0 && c.gConditioning === 'concat' ? (tf.concat([z, oneHotFloat(y!, c.classes)], 1) as tf.Tensor2D) : z;
     const cond = this.embed ? this.embed.apply(y!) : null;
     const bn = (norm: BatchNorm | ConditionalBatchNorm, x: tf.Tensor4D) => (norm instanceof ConditionalBatchNorm ? norm.apply(x, cond!) : norm.apply(x));
     let h = tf.relu(bn(this.fcNorm, this.fc.apply(input).reshape([z.shape[0], 4, 4, top]) as tf.Tensor4D)) as tf.Tensor4D;
@@ -145,7 +144,7 @@ export class DcganDiscriminator extends Module {
     let h = packSamples(x, c.pack);
     if (c.classes > 0 && c.dConditioning === 'concat') {
       const [n, height, width] = x.shape;
-      const planes = tf.tile(oneHot(y!, c.classes).reshape([n, 1, 1, c.classes]), [1, height, width, 1]) as tf.Tensor4D;
+      const planes = tf.tile(oneHotFloat(y!, c.classes).reshape([n, 1, 1, c.classes]), [1, height, width, 1]) as tf.Tensor4D;
       h = tf.concat([x, planes], 3) as tf.Tensor4D;
     }
     for (const conv of this.downs) h = tf.leakyRelu(conv.apply(h), 0.2);

@@ -110,8 +110,8 @@ function draw(traces: Trace[], fig: Figure, scale: number): Buffer {
         x.forEach((v, i) => {
           if (!Number.isFinite(y[i]) || (logY && y[i] <= 0)) return;
           ctx.fillRect(xScale(v) - 2.5, yScale(y[i]) - 2.5, 5, 5);
-          // Labels point inward, so that the ones at the plot's right edge are not cut off.
-          const right = xScale(v) > (box.left + box.right) / 2;
+          // Placed as the trace says (lineChart points them inward), as Plotly would place them.
+          const right = String(t.textposition?.[i] ?? '').endsWith('left');
           labels.push({ s: String(t.text![i] ?? ''), x: xScale(v) + (right ? -5 : 5), y: yScale(y[i]) - 5, colour, align: right ? 'right' : 'left' });
         });
       }
@@ -146,6 +146,7 @@ interface Trace {
   colorscale?: string;
   marker?: { size?: number; opacity?: number };
   text?: string[];
+  textposition?: string[];
 }
 interface Layout {
   title?: { text?: string };
