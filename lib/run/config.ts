@@ -134,11 +134,13 @@ export const PRESETS: Record<string, Partial<RunConfig>> = {
   'wgan-gp': { model: 'dcgan', arch: { ch: 32 }, loss: 'wasserstein', gradientPenalty: 10, dSteps: 5, gLr: 1e-4, dLr: 1e-4, beta1: 0, beta2: 0.9 },
   // Miyato et al.: spectral norm in D, hinge loss, Adam 2e-4 β = (0.5, 0.999), n_dis 1 at this size (their setting C).
   sngan: { model: 'dcgan', arch: { ch: 32, spectralNorm: true }, loss: 'hinge', gLr: 2e-4, dLr: 2e-4, beta1: 0.5, beta2: 0.999 },
-  // BigGAN: hinge, SN in G and D, TTUR 1e-4/4e-4, β = (0, 0.999), ortho reg 1e-4, EMA 0.9999 from step 1000.
+  // BigGAN's pieces: hinge, SN in G and D, β = (0, 0.999), ortho reg 1e-4, EMA 0.9999 from step 1000; rates 1e-4/4e-4 are
+  // SAGAN's (BigGAN-PyTorch's ImageNet scripts; the paper's own are 5e-5/2e-4), with the paper's n_dis 2.
   biggan32: { model: 'biggan', arch: { resolution: 32, ch: 64, zDim: 128 }, conditional: true, loss: 'hinge', gLr: 1e-4, dLr: 4e-4, beta1: 0, beta2: 0.999, orthoReg: 1e-4, emaDecay: 0.9999, emaStart: 1000, accumulate: 2, batchSize: 32, dSteps: 2 },
   // The same architecture narrowed for a CPU (ch 16): what the results table trains on this machine.
-  // Measured on a CPU (README, Results): BigGAN-PyTorch's small-scale settings — equal rates, n_dis 2, batch 64, no
-  // orthogonal regularisation — with an EMA horizon (1/(1 − 0.999) = 1,000 steps) a few-thousand-step run can use.
+  // Measured on a CPU (README, Results): the settings of the BigGAN-PyTorch reference run — equal rates 2e-4, n_dis 2,
+  // batch 64, no orthogonal regularisation — with an EMA horizon (1/(1 − 0.999) = 1,000 steps) a few-thousand-step
+  // run can use.
   'biggan32-cpu': { model: 'biggan', arch: { resolution: 32, ch: 16, zDim: 128 }, conditional: true, loss: 'hinge', gLr: 2e-4, dLr: 2e-4, beta1: 0, beta2: 0.999, orthoReg: 0, emaDecay: 0.999, emaStart: 500, batchSize: 64, dSteps: 2 },
   biggan64: { model: 'biggan', arch: { resolution: 64, ch: 64, attention: [32] }, data: 'folder:', conditional: true, loss: 'hinge', gLr: 1e-4, dLr: 4e-4, beta1: 0, beta2: 0.999, orthoReg: 1e-4, emaDecay: 0.9999, emaStart: 1000, batchSize: 16, accumulate: 4, dSteps: 2 },
   biggan128: { model: 'biggan', arch: { resolution: 128, ch: 96, attention: [64] }, data: 'folder:', conditional: true, loss: 'hinge', gLr: 1e-4, dLr: 4e-4, beta1: 0, beta2: 0.999, orthoReg: 1e-4, emaDecay: 0.9999, emaStart: 20000, batchSize: 8, accumulate: 32, dSteps: 2 },

@@ -32,7 +32,7 @@ export interface TrainerConfig {
   batch: BatchSource;
   /** The objective (default hinge, as BigGAN). */
   loss?: GanLoss;
-  /** Defaults are BigGAN's two time-scale rates: G 1e-4, D 4e-4, β = (0, 0.999). */
+  /** Defaults are SAGAN's two time-scale rates, which BigGAN-PyTorch's ImageNet scripts use: G 1e-4, D 4e-4, β = (0, 0.999). */
   gOptimizer?: Adam;
   dOptimizer?: Adam;
   /** D updates per G update (n_dis; BigGAN uses 2 at 128×128, WGAN-GP 5). */
