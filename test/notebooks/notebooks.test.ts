@@ -48,12 +48,6 @@ const CLAIMS: Record<string, (c: Record<string, any>) => void> = {
     assert.ok(c.lerpMidRatio < 0.8 && c.slerpMidRatio > 0.85 && c.slerpMidRatio > c.lerpMidRatio + 0.15, 'lerp shrinks the latent norm mid-way, slerp keeps it');
     assert.ok(c.endsMatch < 1e-6, 'the walk starts at G(z₁)');
   },
-  '07-conditional.ipynb': (c) => {
-    assert.ok(c.cbnAgree < 1e-5, 'inline conditional batch norm equals the library ConditionalBatchNorm');
-    const a = c.accuracy;
-    // Measured in the quick run (200 steps, width 8): the projection D gives the highest class accuracy.
-    assert.ok(a['CBN / projection'] > a['concat / concat (cGAN)'] + 0.05 && a['CBN / projection'] > 0.15, `projection beats concatenation on class accuracy: ${JSON.stringify(a)}`);
-  },
   '08-self-attention.ipynb': (c) => {
     assert.ok(c.identityAtInit < 1e-6, 'with γ = 0 the block is the identity');
     assert.ok(c.attnAgree < 1e-5, 'inline attention equals the library SelfAttention');
