@@ -2,6 +2,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { Conv2d, Linear } from '../nn/layers';
+import { oneHotFloat } from '../nn/oneHot';
 import { Module, SeedStream } from '../nn/module';
 import { Adam } from '../train/adam';
 import { loadCheckpoint, saveCheckpoint } from '../train/checkpoint';
@@ -135,7 +136,7 @@ export function trainClassifier(model: ImageClassifier, data: { images: tf.Tenso
       opt.lr = (lr / 2) * (1 + Math.cos((Math.PI * (epoch * perEpoch + batches)) / (epochs * perEpoch)));
       const loss = opt.minimize(() => {
         const x = tf.gather(data.images, tf.tensor1d(ids, 'int32'));
-        const y = tf.oneHot(tf.tensor1d(Int32Array.from(ids, (i) => data.labels[i]), 'int32'), model.cfg.classes);
+        const y = oneHotFloat(tf.tensor1d(Int32Array.from(ids, (i) => data.labels[i]), 'int32'), model.cfg.classes);
         return tf.losses.softmaxCrossEntropy(y, model.apply(x)) as tf.Scalar;
       }, vars);
       total += loss.dataSync()[0];
