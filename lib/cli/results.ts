@@ -3,11 +3,15 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { RunEvaluation } from '../run/evaluateRun';
 import { cliArgs, numberFlag, runMain } from './args';
+import { readRecord, recordPath, writeRecord } from './scoreRecords';
 
 /**
  * `npm run results -- --suite toy|images|biggan-ablation`: the README's results, made by the documented commands. Each entry is
  * `npm run train` then `npm run evaluate` on its run folder (both spawned exactly as a user would type them),
- * `--jobs` at a time; then a Markdown table of the eval.json files goes to results/<suite>.md.
+ * `--jobs` at a time. A finished run's scores go to a small record under results/scores/<suite>/, which is
+ * committed: the toy and ablation suites take more hours than one sitting, run folders (checkpoints with optimiser
+ * state) stay out of the repository, and the records are what lets the next sitting skip the finished runs. The
+ * Markdown table, built from the records alone, goes to results/<suite>.md.
  */
 interface Entry {
   label: string;
@@ -18,6 +22,9 @@ interface Entry {
   /** Also score the raw G (an EMA run's), into eval-raw.json. */
   rawToo?: boolean;
 }
+
+/** The committed scores of a suite's finished runs (lib/cli/scoreRecords.ts). */
+const scoresDir = (suiteName: string) => path.join('results', 'scores', suiteName);
 
 const SEEDS = Array.from({ length: 10 }, (_, i) => i);
 
@@ -94,14 +101,13 @@ const pm = (v: number[], digits: number) => `${mean(v).toFixed(digits)} ± ${std
 /** Mean ± sample standard deviation (n − 1): the spread over a few seeds. */
 const pmSample = (v: number[], digits: number) => `${mean(v).toFixed(digits)} ± ${(std(v) * Math.sqrt(v.length / Math.max(1, v.length - 1))).toFixed(digits)}`;
 
-function table(entries: Entry[]): string {
+function table(suiteName: string, entries: Entry[]): string {
   const evals = new Map<string, RunEvaluation[]>();
+  const add = (label: string, r: RunEvaluation | undefined) => r && evals.set(label, [...(evals.get(label) ?? []), r]);
   for (const e of entries) {
-    for (const [file, label] of [['eval.json', e.label], ['eval-raw.json', `${e.label} — its raw G`]]) {
-      const p = path.join(e.out, file);
-      if (!fs.existsSync(p)) continue;
-      evals.set(label, [...(evals.get(label) ?? []), JSON.parse(fs.readFileSync(p, 'utf8')) as RunEvaluation]);
-    }
+    const record = readRecord(scoresDir(suiteName), e.out);
+    add(e.label, record?.eval);
+    add(`${e.label} — its raw G`, record?.evalRaw);
   }
   const rows: string[] = [];
   for (const [label, rs] of evals) {
@@ -134,11 +140,10 @@ function table(entries: Entry[]): string {
  * For the toy suite: seed 0 of every config over training, from the coverage.jsonl its snapshots wrote — the
  * high-quality fraction sharpens long after the modes are found, and this shows how far each row got.
  */
-function curveTable(entries: Entry[]): string {
+function curveTable(suiteName: string, entries: Entry[]): string {
   const seed0 = entries.filter((e) => e.out.endsWith('-seed0'));
   const curves = seed0.map((e) => {
-    const file = path.join(e.out, 'coverage.jsonl');
-    const rows = fs.existsSync(file) ? fs.readFileSync(file, 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l) as { step: number; modesCovered: number; highQualityFraction: number; klFromUniform: number }) : [];
+    const rows = readRecord(scoresDir(suiteName), e.out)?.coverage ?? [];
     // A resumed run may have logged a step twice: the last line for a step wins.
     return { label: e.label, at: new Map(rows.map((r) => [r.step, r])) };
   });
@@ -158,7 +163,7 @@ runMain(async () => {
     suite: { type: 'string', help: "toy (PacGAN's protocol: 7 configs × 10 seeds), images (WGAN-GP, SNGAN, BigGAN on Fashion-MNIST) or biggan-ablation (BigGAN's tricks one at a time, 2 seeds)", default: 'toy' },
     jobs: { type: 'string', help: 'runs at a time (each with GAN_WASM_THREADS = cores / jobs)', default: '1' },
     steps: { type: 'string', help: "override every run's step count" },
-    'table-only': { type: 'boolean', help: 'only rebuild the table from existing eval.json files' },
+    'table-only': { type: 'boolean', help: 'only rebuild the table from the records in results/scores/<suite>/' },
   });
   const entries = suite(a.suite!, a.steps ? numberFlag('steps', a.steps, 0) : undefined);
   const jobs = numberFlag('jobs', a.jobs, 1);
@@ -167,6 +172,8 @@ runMain(async () => {
     const queue = [...entries];
     const worker = async () => {
       for (let e = queue.shift(); e; e = queue.shift()) {
+        // A record made with other arguments (another --steps) is redone, not reused.
+        if (readRecord(scoresDir(a.suite!), e.out, e.trainArgs)) continue;
         fs.mkdirSync(e.out, { recursive: true });
         const log = path.join(e.out, 'results.log');
         const t0 = Date.now();
@@ -178,13 +185,14 @@ runMain(async () => {
         if (e.rawToo && !fs.existsSync(path.join(e.out, 'eval-raw.json'))) {
           await run(['build/lib/cli/evaluate.js', '--checkpoint', e.out, '--raw', '--n', '10000', '--json', path.join(e.out, 'eval-raw.json')], log);
         }
-        console.log(`${e.out}: ${((Date.now() - t0) / 1000).toFixed(0)} s`);
+        writeRecord(scoresDir(a.suite!), e.out, e.config, e.trainArgs);
+        console.log(`${e.out}: ${((Date.now() - t0) / 1000).toFixed(0)} s, scores in ${recordPath(scoresDir(a.suite!), e.out)}`);
       }
     };
     await Promise.all(Array.from({ length: jobs }, worker));
   }
-  const curves = a.suite === 'toy' ? curveTable(entries) : '';
-  const md = [table(entries), curves].filter((x) => x).join('\n\n');
+  const curves = a.suite === 'toy' ? curveTable(a.suite, entries) : '';
+  const md = [table(a.suite!, entries), curves].filter((x) => x).join('\n\n');
   fs.mkdirSync('results', { recursive: true });
   fs.writeFileSync(path.join('results', `${a.suite}.md`), md + '\n');
   console.log(md);
