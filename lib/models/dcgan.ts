@@ -30,6 +30,11 @@ export interface DcganConfig {
   dConditioning?: 'concat' | 'projection';
   /** Spectral norm on every layer of D (SNGAN's recipe applied to this DCGAN discriminator). */
   spectralNorm?: SpectralNormOption;
+  /**
+   * D only: batch norm after every convolution but the first, as in the DCGAN paper (default false, so that the
+   * later notebooks' D stays a per-sample function for gradient penalties and spectral norm).
+   */
+  batchNorm?: boolean;
   /** D only: PacGAN packing, samples judged together (default 1; unconditional D only). */
   pack?: number;
   seed?: number;
@@ -44,6 +49,7 @@ const DEFAULTS: Required<DcganConfig> = {
   gConditioning: 'cbn',
   dConditioning: 'projection',
   spectralNorm: false,
+  batchNorm: false,
   pack: 1,
   seed: 1,
 };
@@ -115,7 +121,9 @@ export class DcganGenerator extends Module {
 export class DcganDiscriminator extends Module {
   readonly cfg: Required<DcganConfig>;
   private readonly downs: Conv2d[] = [];
+  private readonly norms: BatchNorm[] = [];
   private readonly mid: Conv2d;
+  private readonly midNorm: BatchNorm | null;
   private readonly fc: Linear;
   private readonly embed: Embedding | null;
 
@@ -128,13 +136,21 @@ export class DcganDiscriminator extends Module {
     let next = 2 * c.ch;
     for (let i = 0; i < Math.log2(c.resolution / 4); i++) {
       this.downs.push(this.child(`down${i}`, new Conv2d({ inChannels: width, outChannels: next, kernel: 4, stride: 2, spectralNorm: c.spectralNorm, seed: seeds.take() })));
+      // The paper normalises every D layer but the input one.
+      if (c.batchNorm && i > 0) this.norms.push(this.child(`bn${i}`, new BatchNorm({ channels: next })));
       width = next;
       next *= 2;
     }
     this.mid = this.child('mid', new Conv2d({ inChannels: width, outChannels: 4 * c.ch, kernel: 3, spectralNorm: c.spectralNorm, seed: seeds.take() }));
+    this.midNorm = c.batchNorm ? this.child('bnMid', new BatchNorm({ channels: 4 * c.ch })) : null;
     this.fc = this.child('fc', new Linear({ inFeatures: 16 * 4 * c.ch, outFeatures: 1, spectralNorm: c.spectralNorm, seed: seeds.take() }));
     const projection = c.classes > 0 && c.dConditioning === 'projection';
     this.embed = projection ? this.child('embed', new Embedding({ classes: c.classes, dim: 16 * 4 * c.ch, spectralNorm: c.spectralNorm, seed: seeds.take() })) : null;
+  }
+
+  /** With batch norm, a sample's score depends on its batch: the Trainer judges real and fake apart. */
+  get batchStatistics(): boolean {
+    return this.cfg.batchNorm;
   }
 
   /** Logits, shape [n] (one per pack of `pack` samples: [n / pack]). */
@@ -147,8 +163,12 @@ export class DcganDiscriminator extends Module {
       const planes = tf.tile(oneHotFloat(y!, c.classes).reshape([n, 1, 1, c.classes]), [1, height, width, 1]) as tf.Tensor4D;
       h = tf.concat([x, planes], 3) as tf.Tensor4D;
     }
-    for (const conv of this.downs) h = tf.leakyRelu(conv.apply(h), 0.2);
-    const features = tf.leakyRelu(this.mid.apply(h), 0.2).reshape([h.shape[0], -1]) as tf.Tensor2D;
+    this.downs.forEach((conv, i) => {
+      const a = conv.apply(h);
+      h = tf.leakyRelu(i > 0 && this.cfg.batchNorm ? this.norms[i - 1].apply(a) : a, 0.2);
+    });
+    const m = this.mid.apply(h);
+    const features = tf.leakyRelu(this.midNorm ? this.midNorm.apply(m) : m, 0.2).reshape([h.shape[0], -1]) as tf.Tensor2D;
     const logit = this.fc.apply(features).reshape([-1]) as tf.Tensor1D;
     return this.embed ? (tf.add(logit, tf.sum(tf.mul(this.embed.apply(y!), features), 1)) as tf.Tensor1D) : logit;
   }

@@ -26,6 +26,12 @@ export interface Discriminator extends Module {
   apply(x: tf.Tensor, y?: tf.Tensor1D): tf.Tensor1D;
   /** The parameters the current forward pass uses (a growing model's current stage); default: all of them. */
   activeParameters?(): tf.Variable[];
+  /**
+   * True when one sample's score depends on the rest of its batch (batch norm in D): the Trainer then judges real
+   * and fake batches in separate passes, as DCGAN's authors did, so that D sees the same kind of batch in its own
+   * step and in G's.
+   */
+  readonly batchStatistics?: boolean;
 }
 
 /**

@@ -183,7 +183,7 @@ export function validateConfig(raw: Record<string, unknown>, where: string): Par
 /** The `arch` keys each model kind takes (typed against its config, so a renamed option fails to compile here). */
 const ARCH_KEYS: Record<'biggan' | 'dcgan' | 'toy', string[]> = {
   biggan: ['resolution', 'ch', 'zDim', 'sharedDim', 'classes', 'attention', 'channels', 'spectralNorm', 'init', 'sharedEmbedding', 'hierarchicalZ', 'pack', 'seed'] satisfies (keyof BigGanConfig)[],
-  dcgan: ['zDim', 'ch', 'resolution', 'channels', 'classes', 'gConditioning', 'dConditioning', 'spectralNorm', 'pack', 'seed'] satisfies (keyof DcganConfig)[],
+  dcgan: ['zDim', 'ch', 'resolution', 'channels', 'classes', 'gConditioning', 'dConditioning', 'spectralNorm', 'batchNorm', 'pack', 'seed'] satisfies (keyof DcganConfig)[],
   toy: ['zDim', 'hidden', 'depth', 'dim', 'batchNorm', 'maxout', 'pack', 'init', 'seed'] satisfies (keyof ToyMlpConfig)[],
 };
 

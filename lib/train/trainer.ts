@@ -247,6 +247,9 @@ export class Trainer {
    * leak them.
    */
   private checkBatch(n: number): void {
+    if ((this.cfg.gradientPenalty || this.cfg.r1) && this.cfg.d.batchStatistics) {
+      throw new Error("a gradient penalty needs each sample's score to depend on that sample alone, but this D has batch norm; turn off the D's batchNorm (WGAN-GP's critics have none) or drop the penalty");
+    }
     if (this.cfg.modeSeeking && n < 2) throw new Error(`mode seeking needs a batch of at least 2 (pairs of samples), got ${n}`);
     const pack = (this.cfg.d as { cfg?: { pack?: number } }).cfg?.pack ?? 1;
     if (n % pack !== 0) throw new Error(`the discriminator packs ${pack} samples (PacGAN) but a batch holds ${n}; use a batch size divisible by ${pack}`);
@@ -283,9 +286,12 @@ export class Trainer {
         const fake = g.apply(z, y);
         const critic = (x: tf.Tensor) => d.apply(x, real.y);
         // One D pass over real and fake together, as BigGAN does: larger, faster products, and the same result
-        // for a D without batch statistics (none of this library's discriminators has them).
+        // for a D without batch statistics. A D with them (DCGAN's batch norm) judges each batch on its own, so
+        // that its fake batches look the same here as in G's step.
         const labels = real.y && y ? (tf.concat([real.y, y]) as tf.Tensor1D) : undefined;
-        const [realScores, fakeScores] = tf.split(d.apply(tf.concat([real.x, fake]), labels), 2);
+        const [realScores, fakeScores] = d.batchStatistics
+          ? [d.apply(real.x, real.y), d.apply(fake, y)]
+          : tf.split(d.apply(tf.concat([real.x, fake]), labels), 2);
         const loss = this.loss.d(realScores, fakeScores);
         let penalty = tf.scalar(0);
         if (this.cfg.gradientPenalty) penalty = tf.add(penalty, gradientPenalty(critic, real.x, fake, { lambda: this.cfg.gradientPenalty, seed: step * 7 + s })) as tf.Scalar;
