@@ -55,16 +55,19 @@ const ABLATION: { file: string; label: string; ema?: boolean; oneSeed?: boolean 
 
 function suite(name: string, steps: number | undefined): Entry[] {
   const stepsArgs = steps ? ['--steps', String(steps)] : [];
+  // A shortened run (a smoke test of the suite) gets its own run folder and record, so that it can neither resume
+  // a full run's checkpoint nor replace its committed scores.
+  const tag = steps ? `-steps${steps}` : '';
   if (name === 'toy') {
     // Seed-major, so that a suite stopped part way (it resumes) has the same seeds of every row.
     return SEEDS.flatMap((seed) =>
-      TOY_CONFIGS.map((config) => ({ label: config, config, out: `runs/results/${config}-seed${seed}`, trainArgs: ['--seed', String(seed), ...stepsArgs], evalArgs: [] })),
+      TOY_CONFIGS.map((config) => ({ label: config, config, out: `runs/results/${config}-seed${seed}${tag}`, trainArgs: ['--seed', String(seed), ...stepsArgs], evalArgs: [] })),
     );
   }
   if (name === 'images') {
     return ['results/wgan-gp-cpu.json', 'results/sngan-cpu.json', 'results/biggan-cpu.json'].map((config) => {
       const label = path.basename(config, '.json');
-      return { label, config, out: `runs/results/${label}`, trainArgs: stepsArgs, evalArgs: ['--n', '5000'] };
+      return { label, config, out: `runs/results/${label}${tag}`, trainArgs: stepsArgs, evalArgs: ['--n', '5000'] };
     });
   }
   if (name === 'biggan-ablation') {
@@ -74,7 +77,7 @@ function suite(name: string, steps: number | undefined): Entry[] {
       ABLATION.filter((row) => seed === 0 || !row.oneSeed).map((row) => ({
         label: row.label,
         config: `results/ablation/${row.file}.json`,
-        out: `runs/results/ablation-${row.file}-seed${seed}`,
+        out: `runs/results/ablation-${row.file}-seed${seed}${tag}`,
         trainArgs: ['--seed', String(seed), ...stepsArgs],
         evalArgs: ['--n', '10000', ...(row.ema ? ['--standing', '16'] : [])],
         // The EMA G trails the raw one in runs this short (README): score both, so that rows after EMA are not
@@ -105,7 +108,7 @@ function table(suiteName: string, entries: Entry[]): string {
   const evals = new Map<string, RunEvaluation[]>();
   const add = (label: string, r: RunEvaluation | undefined) => r && evals.set(label, [...(evals.get(label) ?? []), r]);
   for (const e of entries) {
-    const record = readRecord(scoresDir(suiteName), e.out);
+    const record = readRecord(scoresDir(suiteName), e.out, e.trainArgs);
     add(e.label, record?.eval);
     add(`${e.label} — its raw G`, record?.evalRaw);
   }
@@ -143,7 +146,7 @@ function table(suiteName: string, entries: Entry[]): string {
 function curveTable(suiteName: string, entries: Entry[]): string {
   const seed0 = entries.filter((e) => e.out.endsWith('-seed0'));
   const curves = seed0.map((e) => {
-    const rows = readRecord(scoresDir(suiteName), e.out)?.coverage ?? [];
+    const rows = readRecord(scoresDir(suiteName), e.out, e.trainArgs)?.coverage ?? [];
     // A resumed run may have logged a step twice: the last line for a step wins.
     return { label: e.label, at: new Map(rows.map((r) => [r.step, r])) };
   });
@@ -172,8 +175,10 @@ runMain(async () => {
     const queue = [...entries];
     const worker = async () => {
       for (let e = queue.shift(); e; e = queue.shift()) {
-        // A record made with other arguments (another --steps) is redone, not reused.
         if (readRecord(scoresDir(a.suite!), e.out, e.trainArgs)) continue;
+        if (readRecord(scoresDir(a.suite!), e.out)) {
+          throw new Error(`${recordPath(scoresDir(a.suite!), e.out)} was made with other train arguments than ${e.trainArgs.join(' ')}; delete it and ${e.out} to redo that run`);
+        }
         fs.mkdirSync(e.out, { recursive: true });
         const log = path.join(e.out, 'results.log');
         const t0 = Date.now();
@@ -190,6 +195,10 @@ runMain(async () => {
       }
     };
     await Promise.all(Array.from({ length: jobs }, worker));
+  }
+  if (!entries.some((e) => readRecord(scoresDir(a.suite!), e.out, e.trainArgs))) {
+    console.log(`no finished runs recorded in ${scoresDir(a.suite!)} yet: results/${a.suite}.md is left as it is`);
+    return;
   }
   const curves = a.suite === 'toy' ? curveTable(a.suite, entries) : '';
   const md = [table(a.suite!, entries), curves].filter((x) => x).join('\n\n');

@@ -31,8 +31,10 @@ export interface DcganConfig {
   /** Spectral norm on every layer of D (SNGAN's recipe applied to this DCGAN discriminator). */
   spectralNorm?: SpectralNormOption;
   /**
-   * D only: batch norm after every convolution but the first, as in the DCGAN paper (default false, so that the
-   * later notebooks' D stays a per-sample function for gradient penalties and spectral norm).
+   * D only: batch norm after every convolution but the first, as in the DCGAN paper (default false). Such a D
+   * scores a sample by its batch: the Trainer judges real and fake batches apart and refuses gradient penalties
+   * with it, and it trains in training mode (`d.train()`, the default), since its running statistics mix real and
+   * fake batches. With spectral norm, batch norm's rescaling undoes the Lipschitz bound spectral norm sets.
    */
   batchNorm?: boolean;
   /** D only: PacGAN packing, samples judged together (default 1; unconditional D only). */
@@ -113,8 +115,8 @@ export class DcganGenerator extends Module {
 }
 
 /**
- * DCGAN discriminator without batch norm: [conv 4×4 stride 2, leaky ReLU 0.2] per halving down to 4×4, a 3×3
- * conv, then a linear logit. With the defaults it has 0.96M parameters. Not the SNGAN paper's "standard CNN"
+ * DCGAN discriminator: [conv 4×4 stride 2, leaky ReLU 0.2] per halving down to 4×4, a 3×3 conv, then a linear
+ * logit; without batch norm unless `batchNorm` (the paper's D normalises every layer but the first). With the defaults it has 0.96M parameters. Not the SNGAN paper's "standard CNN"
  * (which interleaves 3×3 stride-1 convs with the 4×4 stride-2 ones, 64 to 512 channels, leaky ReLU 0.1): a
  * narrower DCGAN-style D that trains in CPU minutes, with or without spectral norm.
  */

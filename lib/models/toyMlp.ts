@@ -96,6 +96,10 @@ export class ToyMlpDiscriminator extends Mlp {
     checkPack(c.pack, 0, 'ToyMlpDiscriminator');
     super(config, c.dim * c.pack, 1, 500, (h) => tf.leakyRelu(h, 0.2));
   }
+  /** With batch norm, a sample's score depends on its batch: the Trainer judges real and fake apart. */
+  get batchStatistics(): boolean {
+    return this.cfg.batchNorm;
+  }
   apply(x: tf.Tensor): tf.Tensor1D {
     return this.run(packSamples(x as tf.Tensor2D, this.cfg.pack)).reshape([-1]) as tf.Tensor1D;
   }

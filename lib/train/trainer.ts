@@ -136,6 +136,10 @@ export class Trainer {
     this.gOptimizer = cfg.gOptimizer ?? new Adam({ lr: 1e-4, beta1: 0, beta2: 0.999, epsilon: 1e-6 });
     this.dOptimizer = cfg.dOptimizer ?? new Adam({ lr: 4e-4, beta1: 0, beta2: 0.999, epsilon: 1e-6 });
     this.ema = cfg.gEma ? new Ema(cfg.g, cfg.gEma, cfg.ema) : null;
+    // Refused here, before a run folder or checkpoint exists, since no step could ever succeed.
+    if ((cfg.gradientPenalty || cfg.r1) && cfg.d.batchStatistics) {
+      throw new Error("a gradient penalty needs each sample's score to depend on that sample alone, but this D has batch norm; turn off the D's batchNorm (WGAN-GP's critics have none) or drop the penalty");
+    }
   }
 
   /**
@@ -247,9 +251,6 @@ export class Trainer {
    * leak them.
    */
   private checkBatch(n: number): void {
-    if ((this.cfg.gradientPenalty || this.cfg.r1) && this.cfg.d.batchStatistics) {
-      throw new Error("a gradient penalty needs each sample's score to depend on that sample alone, but this D has batch norm; turn off the D's batchNorm (WGAN-GP's critics have none) or drop the penalty");
-    }
     if (this.cfg.modeSeeking && n < 2) throw new Error(`mode seeking needs a batch of at least 2 (pairs of samples), got ${n}`);
     const pack = (this.cfg.d as { cfg?: { pack?: number } }).cfg?.pack ?? 1;
     if (n % pack !== 0) throw new Error(`the discriminator packs ${pack} samples (PacGAN) but a batch holds ${n}; use a batch size divisible by ${pack}`);
@@ -288,10 +289,11 @@ export class Trainer {
         // One D pass over real and fake together, as BigGAN does: larger, faster products, and the same result
         // for a D without batch statistics. A D with them (DCGAN's batch norm) judges each batch on its own, so
         // that its fake batches look the same here as in G's step.
-        const labels = real.y && y ? (tf.concat([real.y, y]) as tf.Tensor1D) : undefined;
-        const [realScores, fakeScores] = d.batchStatistics
-          ? [d.apply(real.x, real.y), d.apply(fake, y)]
-          : tf.split(d.apply(tf.concat([real.x, fake]), labels), 2);
+        const together = () => {
+          const labels = real.y && y ? (tf.concat([real.y, y]) as tf.Tensor1D) : undefined;
+          return tf.split(d.apply(tf.concat([real.x, fake]), labels), 2);
+        };
+        const [realScores, fakeScores] = d.batchStatistics ? [d.apply(real.x, real.y), d.apply(fake, y)] : together();
         const loss = this.loss.d(realScores, fakeScores);
         let penalty = tf.scalar(0);
         if (this.cfg.gradientPenalty) penalty = tf.add(penalty, gradientPenalty(critic, real.x, fake, { lambda: this.cfg.gradientPenalty, seed: step * 7 + s })) as tf.Scalar;

@@ -17,7 +17,7 @@ test('a finished run becomes a record that outlives its folder, and is reused on
   fs.mkdirSync(run, { recursive: true });
   assert.throws(() => writeRecord(scores, run, 'toy-grid-gan', ['--seed', '3']), /has no eval\.json: run npm run evaluate -- --checkpoint/);
   fs.writeFileSync(path.join(run, 'eval.json'), JSON.stringify(toyEval(21)));
-  // A resumed run may log a step twice; the record keeps the lines as they are, in order.
+  // The record keeps the snapshots' lines as they are, in order.
   fs.writeFileSync(path.join(run, 'coverage.jsonl'), [10, 20].map((step) => JSON.stringify({ step, modesCovered: step / 2, highQualityFraction: 0.1, klFromUniform: 1 })).join('\n') + '\n');
   writeRecord(scores, run, 'toy-grid-gan', ['--seed', '3']);
   assert.equal(recordPath(scores, run), path.join(scores, 'toy-grid-gan-seed3.json'));

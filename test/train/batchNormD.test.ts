@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { DcganDiscriminator, DcganGenerator, nonSaturatingLoss, tf, Trainer } from '../../lib';
+import { DcganDiscriminator, DcganGenerator, nonSaturatingLoss, tf, ToyMlpDiscriminator, Trainer } from '../../lib';
 import { seeded } from '../helpers';
 
 const ARCH = { ch: 4, channels: 1, resolution: 16, seed: 3 };
@@ -40,12 +40,18 @@ test('the Trainer judges real and fake apart for a batch-statistics D, and refus
   trainer.trainStep();
   // D's step: real (4) and fake (4) in separate passes; G's step: fake (4).
   assert.deepEqual(sizes, [4, 4, 4]);
-  const penalised = new Trainer({ g, d, zDim: 8, loss: nonSaturatingLoss, batch, gradientPenalty: 10, seed: 1 });
-  assert.throws(() => penalised.trainStep(), /a gradient penalty needs each sample's score to depend on that sample alone, but this D has batch norm/);
-  for (const t of [trainer, penalised]) {
-    t.gOptimizer.dispose();
-    t.dOptimizer.dispose();
-  }
+  // The separate passes free what they make: a later step leaves the live count where the one before it did.
+  const live = tf.memory().numTensors;
+  trainer.trainStep();
+  assert.equal(tf.memory().numTensors, live);
+  // Refused when built, before any run folder or checkpoint could be written.
+  assert.throws(() => new Trainer({ g, d, zDim: 8, loss: nonSaturatingLoss, batch, gradientPenalty: 10, seed: 1 }), /a gradient penalty needs each sample's score to depend on that sample alone, but this D has batch norm/);
+  assert.throws(() => new Trainer({ g, d, zDim: 8, loss: nonSaturatingLoss, batch, r1: 0.1, seed: 1 }), /this D has batch norm/);
+  const toyD = new ToyMlpDiscriminator({ batchNorm: true });
+  assert.equal(toyD.batchStatistics, true, 'the toy D with batch norm declares it too');
+  toyD.dispose();
+  trainer.gOptimizer.dispose();
+  trainer.dOptimizer.dispose();
   g.dispose();
   d.dispose();
 });
