@@ -3,6 +3,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { RunEvaluation } from '../run/evaluateRun';
 import { cliArgs, numberFlag, runMain } from './args';
+import { formatMeanStd } from '../metrics/spread';
 import { readRecord, recordPath, writeRecord } from './scoreRecords';
 
 /**
@@ -98,11 +99,9 @@ function run(args: string[], log: string): Promise<void> {
   });
 }
 
-const mean = (v: number[]) => v.reduce((a, b) => a + b, 0) / v.length;
-const std = (v: number[]) => Math.sqrt(mean(v.map((x) => (x - mean(v)) ** 2)));
-const pm = (v: number[], digits: number) => `${mean(v).toFixed(digits)} ± ${std(v).toFixed(digits)}`;
-/** Mean ± sample standard deviation (n − 1): the spread over a few seeds. */
-const pmSample = (v: number[], digits: number) => `${mean(v).toFixed(digits)} ± ${(std(v) * Math.sqrt(v.length / Math.max(1, v.length - 1))).toFixed(digits)}`;
+/** Over the toy suite's 10 seeds, the population std (as its earlier tables); over the ablation's 2, the sample std. */
+const pm = (v: number[], digits: number) => formatMeanStd(v, digits);
+const pmSample = (v: number[], digits: number) => formatMeanStd(v, digits, { sample: true });
 
 function table(suiteName: string, entries: Entry[]): string {
   const evals = new Map<string, RunEvaluation[]>();

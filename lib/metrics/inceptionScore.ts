@@ -1,4 +1,4 @@
-import { meanStd, type MeanStd } from './kid';
+import { meanStd, type MeanStd } from './spread';
 
 /**
  * Inception Score (Salimans et al., 2016) from class probabilities p(y|x) of n samples over k classes:

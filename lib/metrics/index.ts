@@ -1,6 +1,7 @@
 export { modeCoverage, type ModeCoverage } from './modeCoverage';
 export { featureStats, frechetDistance, type FeatureStats } from './fid';
-export { kernelInceptionDistance, meanStd, type KidOptions, type MeanStd } from './kid';
+export { kernelInceptionDistance, type KidOptions } from './kid';
+export { meanStd, formatMeanStd, type MeanStd } from './spread';
 export { inceptionScore } from './inceptionScore';
 export { precisionRecall, type PrecisionRecall } from './precisionRecall';
 export { stackedMnistModes } from './stackedMnist';

@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { rng } from '../../datasets/random';
+import { meanStd, type MeanStd } from './spread';
 
 /** Configures `kernelInceptionDistance`: how many random subsets, of what size, drawn with which seed. */
 export interface KidOptions {
@@ -10,11 +11,6 @@ export interface KidOptions {
   seed?: number;
 }
 
-/** Mean and standard deviation of a metric over subsets. */
-export interface MeanStd {
-  mean: number;
-  std: number;
-}
 
 /**
  * Kernel Inception Distance (Bińkowski et al., 2018): the unbiased estimate of the squared MMD between the
@@ -74,11 +70,4 @@ export function kernelInceptionDistance(real: ArrayLike<number>, fake: ArrayLike
     tf.dispose([realT, fakeT]);
   }
   return meanStd(values);
-}
-
-/** The mean and population standard deviation (divisor n) of a list of values. */
-export function meanStd(values: number[]): MeanStd {
-  const mean = values.reduce((s, v) => s + v, 0) / values.length;
-  const std = Math.sqrt(values.reduce((s, v) => s + (v - mean) ** 2, 0) / values.length);
-  return { mean, std };
 }

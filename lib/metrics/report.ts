@@ -2,7 +2,8 @@ import * as tf from '@tensorflow/tfjs';
 import type { Embedded, FeatureExtractor } from './features';
 import { featureStats, frechetDistance, type FeatureStats } from './fid';
 import { inceptionScore } from './inceptionScore';
-import { kernelInceptionDistance, type MeanStd } from './kid';
+import { kernelInceptionDistance } from './kid';
+import type { MeanStd } from './spread';
 import { kthRadii, precisionRecall } from './precisionRecall';
 
 /** Accuracy of a classifier on conditional samples: did the generator draw the class it was asked for? */

@@ -1,0 +1,25 @@
+/** Mean and standard deviation of a metric over subsets (KID, IS) or over seeds. */
+export interface MeanStd {
+  mean: number;
+  std: number;
+}
+
+/** The mean and population standard deviation (divisor n) of a list of values. */
+export function meanStd(values: number[]): MeanStd {
+  const mean = values.reduce((s, v) => s + v, 0) / values.length;
+  const std = Math.sqrt(values.reduce((s, v) => s + (v - mean) ** 2, 0) / values.length);
+  return { mean, std };
+}
+
+/**
+ * "mean ± std" of a list of values with `digits` decimals: the spread over seeds that the notebooks' tables and
+ * the results suites print. The std is the population one (divisor n) unless `sample` (divisor n − 1, the
+ * estimate of the spread between further seeds); `scale` multiplies the values first (100 for percentages).
+ */
+export function formatMeanStd(values: number[], digits = 2, options: { sample?: boolean; scale?: number } = {}): string {
+  const scale = options.scale ?? 1;
+  const { mean, std } = meanStd(values.map((v) => scale * v));
+  const n = values.length;
+  const spread = options.sample && n > 1 ? std * Math.sqrt(n / (n - 1)) : std;
+  return `${mean.toFixed(digits)} ± ${spread.toFixed(digits)}`;
+}
