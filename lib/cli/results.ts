@@ -4,7 +4,7 @@ import * as path from 'node:path';
 import type { RunEvaluation } from '../run/evaluateRun';
 import { cliArgs, numberFlag, runMain } from './args';
 import { formatMeanStd } from '../metrics/spread';
-import { readRecord, recordPath, writeRecord } from './scoreRecords';
+import { readRecord, recordPath, writeRecord, type RunRecord } from './scoreRecords';
 
 /**
  * `npm run results -- --suite toy|images|biggan-ablation`: the README's results, made by the documented commands. Each entry is
@@ -103,11 +103,13 @@ function run(args: string[], log: string): Promise<void> {
 const pm = (v: number[], digits: number) => formatMeanStd(v, digits);
 const pmSample = (v: number[], digits: number) => formatMeanStd(v, digits, { sample: true });
 
-function table(suiteName: string, entries: Entry[]): string {
+/** Each entry's record, where its run has finished (read once for the tables). */
+type Records = Map<Entry, RunRecord | undefined>;
+
+function table(records: Records): string {
   const evals = new Map<string, RunEvaluation[]>();
   const add = (label: string, r: RunEvaluation | undefined) => r && evals.set(label, [...(evals.get(label) ?? []), r]);
-  for (const e of entries) {
-    const record = readRecord(scoresDir(suiteName), e.out, e.trainArgs);
+  for (const [e, record] of records) {
     add(e.label, record?.eval);
     add(`${e.label} — its raw G`, record?.evalRaw);
   }
@@ -142,10 +144,10 @@ function table(suiteName: string, entries: Entry[]): string {
  * For the toy suite: seed 0 of every config over training, from the coverage.jsonl its snapshots wrote — the
  * high-quality fraction sharpens long after the modes are found, and this shows how far each row got.
  */
-function curveTable(suiteName: string, entries: Entry[]): string {
-  const seed0 = entries.filter((e) => e.out.endsWith('-seed0'));
+function curveTable(records: Records): string {
+  const seed0 = [...records.keys()].filter((e) => e.out.endsWith('-seed0'));
   const curves = seed0.map((e) => {
-    const rows = readRecord(scoresDir(suiteName), e.out, e.trainArgs)?.coverage ?? [];
+    const rows = records.get(e)?.coverage ?? [];
     // A resumed run may have logged a step twice: the last line for a step wins.
     return { label: e.label, at: new Map(rows.map((r) => [r.step, r])) };
   });
@@ -175,7 +177,7 @@ runMain(async () => {
     const worker = async () => {
       for (let e = queue.shift(); e; e = queue.shift()) {
         if (readRecord(scoresDir(a.suite!), e.out, e.trainArgs)) continue;
-        if (readRecord(scoresDir(a.suite!), e.out)) {
+        if (fs.existsSync(recordPath(scoresDir(a.suite!), e.out))) {
           throw new Error(`${recordPath(scoresDir(a.suite!), e.out)} was made with other train arguments than ${e.trainArgs.join(' ')}; delete it and ${e.out} to redo that run`);
         }
         fs.mkdirSync(e.out, { recursive: true });
@@ -195,12 +197,13 @@ runMain(async () => {
     };
     await Promise.all(Array.from({ length: jobs }, worker));
   }
-  if (!entries.some((e) => readRecord(scoresDir(a.suite!), e.out, e.trainArgs))) {
+  const records: Records = new Map(entries.map((e) => [e, readRecord(scoresDir(a.suite!), e.out, e.trainArgs)]));
+  if (![...records.values()].some(Boolean)) {
     console.log(`no finished runs recorded in ${scoresDir(a.suite!)} yet: results/${a.suite}.md is left as it is`);
     return;
   }
-  const curves = a.suite === 'toy' ? curveTable(a.suite, entries) : '';
-  const md = [table(a.suite!, entries), curves].filter((x) => x).join('\n\n');
+  const curves = a.suite === 'toy' ? curveTable(records) : '';
+  const md = [table(records), curves].filter((x) => x).join('\n\n');
   fs.mkdirSync('results', { recursive: true });
   fs.writeFileSync(path.join('results', `${a.suite}.md`), md + '\n');
   console.log(md);

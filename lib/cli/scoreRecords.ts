@@ -1,14 +1,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { RunEvaluation } from '../run/evaluateRun';
-
-/** PacGAN's scores of one toy snapshot, as a run's coverage.jsonl holds them. */
-export interface CoveragePoint {
-  step: number;
-  modesCovered: number;
-  highQualityFraction: number;
-  klFromUniform: number;
-}
+import { RunFolder, type CoveragePoint } from '../run/runFolder';
 
 /**
  * What a finished run of a results suite leaves in the repository: its scores, and for toy runs their course over
@@ -41,17 +34,13 @@ export function readRecord(scoresDir: string, runFolder: string, trainArgs?: str
   return record;
 }
 
-function readJsonLines<T>(file: string): T[] {
-  return fs.existsSync(file) ? fs.readFileSync(file, 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l) as T) : [];
-}
-
 /** Gathers a finished run's eval.json (and eval-raw.json, coverage.jsonl where present) into its record. */
 export function writeRecord(scoresDir: string, runFolder: string, config: string, trainArgs: string[]): RunRecord {
   const evalFile = path.join(runFolder, 'eval.json');
   if (!fs.existsSync(evalFile)) throw new Error(`${runFolder} has no eval.json: run npm run evaluate -- --checkpoint ${runFolder} first`);
   const read = (f: string) => JSON.parse(fs.readFileSync(f, 'utf8')) as RunEvaluation;
   const rawFile = path.join(runFolder, 'eval-raw.json');
-  const coverage = readJsonLines<CoveragePoint>(path.join(runFolder, 'coverage.jsonl'));
+  const coverage = new RunFolder(runFolder).readCoverage();
   const record: RunRecord = {
     config,
     trainArgs,

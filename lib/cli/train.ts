@@ -82,8 +82,7 @@ runMain(async () => {
     fs.mkdirSync(path.dirname(folder.samplePath(trainer.step)), { recursive: true });
     const shot = await takeSnapshot(gEma ?? g, cfg, data);
     fs.writeFileSync(folder.samplePath(trainer.step), shot.png);
-    // Toy runs also log PacGAN's scores at every snapshot: coverage and sample quality over training.
-    if (shot.coverage) fs.appendFileSync(path.join(folder.dir, 'coverage.jsonl'), JSON.stringify({ step: trainer.step, ...shot.coverage }) + '\n');
+    if (shot.coverage) folder.appendCoverage(trainer.step, shot.coverage);
   };
   const flush = () => {
     folder.appendLog(pending);

@@ -11,7 +11,6 @@ export interface KidOptions {
   seed?: number;
 }
 
-
 /**
  * Kernel Inception Distance (Bińkowski et al., 2018): the unbiased estimate of the squared MMD between the
  * feature sets under the cubic polynomial kernel k(x, y) = (xᵀy / d + 1)³,

@@ -116,14 +116,14 @@ export class DcganGenerator extends Module {
 
 /**
  * DCGAN discriminator: [conv 4×4 stride 2, leaky ReLU 0.2] per halving down to 4×4, a 3×3 conv, then a linear
- * logit; without batch norm unless `batchNorm` (the paper's D normalises every layer but the first). With the defaults it has 0.96M parameters. Not the SNGAN paper's "standard CNN"
- * (which interleaves 3×3 stride-1 convs with the 4×4 stride-2 ones, 64 to 512 channels, leaky ReLU 0.1): a
+ * logit; without batch norm unless `batchNorm` (the paper's D normalises every layer but the first). With the
+ * defaults it has 0.96M parameters. Not the SNGAN paper's "standard CNN" (which interleaves 3×3 stride-1 convs with the 4×4 stride-2 ones, 64 to 512 channels, leaky ReLU 0.1): a
  * narrower DCGAN-style D that trains in CPU minutes, with or without spectral norm.
  */
 export class DcganDiscriminator extends Module {
   readonly cfg: Required<DcganConfig>;
-  private readonly downs: Conv2d[] = [];
-  private readonly norms: BatchNorm[] = [];
+  /** Each halving: its convolution, and its batch norm where there is one (`batchNorm`, every layer but the first). */
+  private readonly downs: { conv: Conv2d; norm: BatchNorm | null }[] = [];
   private readonly mid: Conv2d;
   private readonly midNorm: BatchNorm | null;
   private readonly fc: Linear;
@@ -137,9 +137,8 @@ export class DcganDiscriminator extends Module {
     let width = c.channels * c.pack + (c.classes > 0 && c.dConditioning === 'concat' ? c.classes : 0);
     let next = 2 * c.ch;
     for (let i = 0; i < Math.log2(c.resolution / 4); i++) {
-      this.downs.push(this.child(`down${i}`, new Conv2d({ inChannels: width, outChannels: next, kernel: 4, stride: 2, spectralNorm: c.spectralNorm, seed: seeds.take() })));
-      // The paper normalises every D layer but the input one.
-      if (c.batchNorm && i > 0) this.norms.push(this.child(`bn${i}`, new BatchNorm({ channels: next })));
+      const conv = this.child(`down${i}`, new Conv2d({ inChannels: width, outChannels: next, kernel: 4, stride: 2, spectralNorm: c.spectralNorm, seed: seeds.take() }));
+      this.downs.push({ conv, norm: c.batchNorm && i > 0 ? this.child(`bn${i}`, new BatchNorm({ channels: next })) : null });
       width = next;
       next *= 2;
     }
@@ -165,12 +164,9 @@ export class DcganDiscriminator extends Module {
       const planes = tf.tile(oneHotFloat(y!, c.classes).reshape([n, 1, 1, c.classes]), [1, height, width, 1]) as tf.Tensor4D;
       h = tf.concat([x, planes], 3) as tf.Tensor4D;
     }
-    this.downs.forEach((conv, i) => {
-      const a = conv.apply(h);
-      h = tf.leakyRelu(i > 0 && this.cfg.batchNorm ? this.norms[i - 1].apply(a) : a, 0.2);
-    });
-    const m = this.mid.apply(h);
-    const features = tf.leakyRelu(this.midNorm ? this.midNorm.apply(m) : m, 0.2).reshape([h.shape[0], -1]) as tf.Tensor2D;
+    const normed = (norm: BatchNorm | null, a: tf.Tensor4D) => (norm ? norm.apply(a) : a);
+    for (const { conv, norm } of this.downs) h = tf.leakyRelu(normed(norm, conv.apply(h)), 0.2);
+    const features = tf.leakyRelu(normed(this.midNorm, this.mid.apply(h)), 0.2).reshape([h.shape[0], -1]) as tf.Tensor2D;
     const logit = this.fc.apply(features).reshape([-1]) as tf.Tensor1D;
     return this.embed ? (tf.add(logit, tf.sum(tf.mul(this.embed.apply(y!), features), 1)) as tf.Tensor1D) : logit;
   }

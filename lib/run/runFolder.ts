@@ -1,13 +1,22 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import type { ModeCoverage } from '../metrics/modeCoverage';
 import type { StepStats } from '../train/trainer';
 import { lineChart } from '../viz/figures';
 import { writeFiguresHtml } from '../viz/html';
 import type { RunConfig } from './config';
 
+/** PacGAN's scores of a toy run's samples at one snapshot, as coverage.jsonl holds them. */
+export type CoveragePoint = ModeCoverage & { step: number };
+
+function readJsonLines<T>(file: string): T[] {
+  return fs.existsSync(file) ? fs.readFileSync(file, 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l) as T) : [];
+}
+
 /**
  * A training run on disk: config.json (complete, so the models rebuild from it alone), checkpoint/ (the last
- * good state), samples/ (sheets every N steps), log.jsonl and log.csv (one row per logged step) and dashboard.html.
+ * good state), samples/ (sheets every N steps), log.jsonl and log.csv (one row per logged step), for toy runs
+ * coverage.jsonl (PacGAN's scores at every snapshot), and dashboard.html.
  */
 export class RunFolder {
   constructor(readonly dir: string) {}
@@ -61,9 +70,17 @@ export class RunFolder {
   }
 
   readLog(): StepStats[] {
-    const file = path.join(this.dir, 'log.jsonl');
-    if (!fs.existsSync(file)) return [];
-    return fs.readFileSync(file, 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l) as StepStats);
+    return readJsonLines<StepStats>(path.join(this.dir, 'log.jsonl'));
+  }
+
+  /** Appends a toy snapshot's PacGAN scores to coverage.jsonl: coverage and sample quality over training. */
+  appendCoverage(step: number, coverage: ModeCoverage): void {
+    fs.appendFileSync(path.join(this.dir, 'coverage.jsonl'), JSON.stringify({ step, ...coverage }) + '\n');
+  }
+
+  /** The scores of every toy snapshot, in the order logged (a resumed run may have logged a step twice). */
+  readCoverage(): CoveragePoint[] {
+    return readJsonLines<CoveragePoint>(path.join(this.dir, 'coverage.jsonl'));
   }
 
   /** Rewrites dashboard.html from the whole log: losses, regularisers and step time. */
