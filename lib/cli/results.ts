@@ -4,7 +4,9 @@ import * as path from 'node:path';
 import type { RunEvaluation } from '../run/evaluateRun';
 import { cliArgs, numberFlag, runMain } from './args';
 import { formatMeanStd } from '../metrics/spread';
-import { readRecord, recordPath, writeRecord, type RunRecord } from './scoreRecords';
+import { resolveConfig, type RunConfig } from '../run/config';
+import { RunFolder } from '../run/runFolder';
+import { readRecord, recordMismatch, recordPath, settingsMismatch, writeRecord, type RunRecord } from './scoreRecords';
 
 /**
  * `npm run results -- --suite toy|images|biggan-ablation`: the README's results, made by the documented commands. Each entry is
@@ -18,6 +20,8 @@ interface Entry {
   label: string;
   config: string;
   out: string;
+  /** What the train arguments override in the config (a seed, a shortened step count). */
+  overrides: Partial<RunConfig>;
   trainArgs: string[];
   evalArgs: string[];
   /** Also score the raw G (an EMA run's), into eval-raw.json. */
@@ -56,19 +60,20 @@ const ABLATION: { file: string; label: string; ema?: boolean; oneSeed?: boolean 
 
 function suite(name: string, steps: number | undefined): Entry[] {
   const stepsArgs = steps ? ['--steps', String(steps)] : [];
+  const stepsOverride = steps ? { steps } : {};
   // A shortened run (a smoke test of the suite) gets its own run folder and record, so that it can neither resume
   // a full run's checkpoint nor replace its committed scores.
   const tag = steps ? `-steps${steps}` : '';
   if (name === 'toy') {
     // Seed-major, so that a suite stopped part way (it resumes) has the same seeds of every row.
     return SEEDS.flatMap((seed) =>
-      TOY_CONFIGS.map((config) => ({ label: config, config, out: `runs/results/${config}-seed${seed}${tag}`, trainArgs: ['--seed', String(seed), ...stepsArgs], evalArgs: [] })),
+      TOY_CONFIGS.map((config) => ({ label: config, config, out: `runs/results/${config}-seed${seed}${tag}`, overrides: { seed, ...stepsOverride }, trainArgs: ['--seed', String(seed), ...stepsArgs], evalArgs: [] })),
     );
   }
   if (name === 'images') {
     return ['results/wgan-gp-cpu.json', 'results/sngan-cpu.json', 'results/biggan-cpu.json'].map((config) => {
       const label = path.basename(config, '.json');
-      return { label, config, out: `runs/results/${label}${tag}`, trainArgs: stepsArgs, evalArgs: ['--n', '5000'] };
+      return { label, config, out: `runs/results/${label}${tag}`, overrides: stepsOverride, trainArgs: stepsArgs, evalArgs: ['--n', '5000'] };
     });
   }
   if (name === 'biggan-ablation') {
@@ -79,6 +84,7 @@ function suite(name: string, steps: number | undefined): Entry[] {
       label: row.label,
       config: `results/ablation/${row.file}.json`,
       out: `runs/results/ablation-${row.file}-seed${seed}${tag}`,
+      overrides: { seed, ...stepsOverride },
       trainArgs: ['--seed', String(seed), ...stepsArgs],
       evalArgs: ['--n', '10000', ...(row.ema ? ['--standing', '16'] : [])],
       // The EMA G trails the raw one in runs this short (README): score both, so that rows after EMA are not
@@ -180,15 +186,24 @@ runMain(async () => {
     const queue = [...entries];
     const worker = async () => {
       for (let e = queue.shift(); e; e = queue.shift()) {
-        if (readRecord(scoresDir(a.suite!), e.out, e.trainArgs)) continue;
-        if (fs.existsSync(recordPath(scoresDir(a.suite!), e.out))) {
-          throw new Error(`${recordPath(scoresDir(a.suite!), e.out)} was made with other train arguments than ${e.trainArgs.join(' ')}; delete it and ${e.out} to redo that run`);
+        const record = readRecord(scoresDir(a.suite!), e.out);
+        const now = resolveConfig(e.config, e.overrides);
+        if (record) {
+          const differ = recordMismatch(record, e.trainArgs, now);
+          if (differ.length === 0) continue;
+          throw new Error(`${recordPath(scoresDir(a.suite!), e.out)} was made otherwise than ${e.config} ${e.trainArgs.join(' ')} trains now (${differ.join('; ')}): delete it and ${e.out} to redo that run, or restore those settings`);
+        }
+        const folder = new RunFolder(e.out);
+        if (folder.hasCheckpoint()) {
+          // A resumed run trains on with the settings it started with, whatever its config says now.
+          const differ = settingsMismatch(folder.readConfig(), now);
+          if (differ.length) throw new Error(`${e.out} started with other settings than ${e.config} gives now (${differ.join('; ')}): delete ${e.out} to start that run again, or restore those settings`);
         }
         fs.mkdirSync(e.out, { recursive: true });
         const log = path.join(e.out, 'results.log');
         const t0 = Date.now();
         if (!fs.existsSync(path.join(e.out, 'eval.json'))) {
-          const resume = fs.existsSync(path.join(e.out, 'checkpoint', 'checkpoint.json'));
+          const resume = folder.hasCheckpoint();
           await run(['build/lib/cli/train.js', ...(resume ? ['--resume'] : ['--config', e.config]), '--out', e.out, ...e.trainArgs], log);
           await run(['build/lib/cli/evaluate.js', '--checkpoint', e.out, ...e.evalArgs], log);
         }
@@ -201,7 +216,13 @@ runMain(async () => {
     };
     await Promise.all(Array.from({ length: jobs }, worker));
   }
-  const records: Records = new Map(entries.map((e) => [e, readRecord(scoresDir(a.suite!), e.out, e.trainArgs)]));
+  // The tables hold only records that stand for what the suite trains now; others are named, not shown.
+  const records: Records = new Map(entries.map((e) => {
+    const record = readRecord(scoresDir(a.suite!), e.out);
+    const differ = record ? recordMismatch(record, e.trainArgs, resolveConfig(e.config, e.overrides)) : [];
+    if (differ.length) console.warn(`left out of the table: ${recordPath(scoresDir(a.suite!), e.out)} (${differ.join('; ')})`);
+    return [e, differ.length ? undefined : record];
+  }));
   if (![...records.values()].some(Boolean)) {
     console.log(`no finished runs recorded in ${scoresDir(a.suite!)} yet: results/${a.suite}.md is left as it is`);
     return;

@@ -13,6 +13,11 @@ export interface RunRecord {
   config: string;
   /** The extra `npm run train` arguments (seed, a step override): a record made with others is not reused. */
   trainArgs: string[];
+  /**
+   * The settings the run trained with (its run folder's config.json): a record whose config file, preset or
+   * defaults have changed since is not reused.
+   */
+  settings?: Record<string, unknown>;
   eval: RunEvaluation;
   /** The raw G's scores, for an EMA run. */
   evalRaw?: RunEvaluation;
@@ -25,13 +30,35 @@ export function recordPath(scoresDir: string, runFolder: string): string {
   return path.join(scoresDir, `${path.basename(runFolder)}.json`);
 }
 
-/** The record of a run folder, when one was written with these train arguments. */
-export function readRecord(scoresDir: string, runFolder: string, trainArgs?: string[]): RunRecord | undefined {
+/** The record of a run folder, when one was written. */
+export function readRecord(scoresDir: string, runFolder: string): RunRecord | undefined {
   const file = recordPath(scoresDir, runFolder);
   if (!fs.existsSync(file)) return undefined;
-  const record = JSON.parse(fs.readFileSync(file, 'utf8')) as RunRecord;
-  if (trainArgs && JSON.stringify(record.trainArgs) !== JSON.stringify(trainArgs)) return undefined;
-  return record;
+  return JSON.parse(fs.readFileSync(file, 'utf8')) as RunRecord;
+}
+
+/**
+ * Where settings a run trained with (`recorded`, a run folder's config.json) disagree with the settings its config
+ * gives now (`now`, from `resolveConfig`), as `key: recorded → now` lines; empty when they agree. Only the keys of
+ * `now` count: a run folder's config also holds what the data added (channels, classes).
+ */
+export function settingsMismatch(recorded: unknown, now: unknown, prefix = ''): string[] {
+  if (now !== null && typeof now === 'object' && !Array.isArray(now)) {
+    const own = (recorded ?? {}) as Record<string, unknown>;
+    return Object.entries(now).flatMap(([k, v]) => (v === undefined ? [] : settingsMismatch(own[k], v, `${prefix}${k}.`)));
+  }
+  const key = prefix.slice(0, -1);
+  return JSON.stringify(recorded) === JSON.stringify(now) ? [] : [`${key}: ${JSON.stringify(recorded) ?? 'absent'} → ${JSON.stringify(now)}`];
+}
+
+/**
+ * Why a record cannot stand for a run the suite would train now with these arguments and settings; empty when it
+ * can.
+ */
+export function recordMismatch(record: RunRecord, trainArgs: string[], settings: object): string[] {
+  if (JSON.stringify(record.trainArgs) !== JSON.stringify(trainArgs)) return [`train arguments: ${record.trainArgs.join(' ')} → ${trainArgs.join(' ')}`];
+  if (!record.settings) return ['the record holds no settings to compare'];
+  return settingsMismatch(record.settings, settings);
 }
 
 /** Gathers a finished run's eval.json (and eval-raw.json, coverage.jsonl where present) into its record. */
@@ -40,10 +67,12 @@ export function writeRecord(scoresDir: string, runFolder: string, config: string
   if (!fs.existsSync(evalFile)) throw new Error(`${runFolder} has no eval.json: run npm run evaluate -- --checkpoint ${runFolder} first`);
   const read = (f: string) => JSON.parse(fs.readFileSync(f, 'utf8')) as RunEvaluation;
   const rawFile = path.join(runFolder, 'eval-raw.json');
-  const coverage = new RunFolder(runFolder).readCoverage();
+  const folder = new RunFolder(runFolder);
+  const coverage = folder.readCoverage();
   const record: RunRecord = {
     config,
     trainArgs,
+    settings: folder.readConfig() as unknown as Record<string, unknown>,
     eval: read(evalFile),
     evalRaw: fs.existsSync(rawFile) ? read(rawFile) : undefined,
     coverage: coverage.length ? coverage : undefined,
