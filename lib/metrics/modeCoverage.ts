@@ -1,7 +1,8 @@
 /**
  * Mode coverage of a 2-D mixture, PacGAN's protocol (Lin et al., 2018): a sample is high quality when it lies
  * within 3σ of its nearest mode centre; a mode is covered when at least one high-quality sample falls to it.
- * Also reports the KL divergence of the high-quality samples' mode histogram from uniform.
+ * Also reports the KL divergence of the high-quality samples' mode histogram from uniform, and — for generators not
+ * yet sharp enough for the 3σ test — how evenly all samples spread over their nearest modes.
  */
 export interface ModeCoverage {
   samples: number;
@@ -10,7 +11,16 @@ export interface ModeCoverage {
   highQualityFraction: number;
   /** KL(histogram ‖ uniform) over modes, in nats (0 when the modes are hit equally). */
   klFromUniform: number;
+  /** High-quality samples per mode. */
   counts: number[];
+  /** All samples per nearest mode, however far from it. */
+  nearestCounts: number[];
+  /**
+   * The perplexity of the nearest-mode shares, exp(entropy): the number of modes a generator spreads its samples
+   * over, counted by weight — K when all K modes get the same share, 1 when every sample falls to one mode. It
+   * sees a collapse before the samples are sharp enough for the 3σ test to count any mode.
+   */
+  effectiveModes: number;
 }
 
 /**
@@ -20,6 +30,7 @@ export interface ModeCoverage {
 export function modeCoverage(points: ArrayLike<number>, centres: [number, number][], sigma: number, threshold = 3): ModeCoverage {
   const n = points.length / 2;
   const counts = new Array<number>(centres.length).fill(0);
+  const nearestCounts = new Array<number>(centres.length).fill(0);
   let good = 0;
   for (let i = 0; i < n; i++) {
     const [x, y] = [points[2 * i], points[2 * i + 1]];
@@ -29,11 +40,13 @@ export function modeCoverage(points: ArrayLike<number>, centres: [number, number
       const d = Math.hypot(x - cx, y - cy);
       if (d < bestD) [best, bestD] = [k, d];
     });
+    nearestCounts[best]++;
     if (bestD < threshold * sigma) {
       counts[best]++;
       good++;
     }
   }
   const kl = good === 0 ? Infinity : counts.reduce((s, c) => (c > 0 ? s + (c / good) * Math.log((c / good) * centres.length) : s), 0);
-  return { samples: n, modesCovered: counts.filter((c) => c > 0).length, modes: centres.length, highQualityFraction: good / n, klFromUniform: kl, counts };
+  const entropy = nearestCounts.reduce((h, c) => (c > 0 ? h - (c / n) * Math.log(c / n) : h), 0);
+  return { samples: n, modesCovered: counts.filter((c) => c > 0).length, modes: centres.length, highQualityFraction: good / n, klFromUniform: kl, counts, nearestCounts, effectiveModes: Math.exp(entropy) };
 }
