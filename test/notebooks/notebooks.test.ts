@@ -32,16 +32,6 @@ function checks(file: string): Record<string, any> {
 
 /** Each notebook's central claim, on the numbers it measured in quick mode. */
 const CLAIMS: Record<string, (c: Record<string, any>) => void> = {
-  '02-toy-gan-and-mode-collapse.ipynb': (c) => {
-    assert.equal(c.metricAgrees, true, "the inline PacGAN count equals the library's modeCoverage");
-    assert.ok(c.ringBefore.modesCovered <= 2 && c.ringBefore.highQualityFraction < 0.01, 'an untrained G covers (almost) nothing');
-    assert.ok(c.ringAfter.modesCovered >= 6, `trained on the ring: ${c.ringAfter.modesCovered}/8 modes`);
-    // "More samples on the modes": a rise beyond sampling noise, 3 standard errors of a fraction of 2,500 samples.
-    // (The earlier fixed margin of 5 points was missed by 0.00 points once dense products ran natively: 0.08% → 5.08%.)
-    const p = c.ringAfter.highQualityFraction;
-    assert.ok(p - c.ringBefore.highQualityFraction > 3 * Math.sqrt((p * (1 - p)) / 2500), `more samples on the modes after training (${c.ringBefore.highQualityFraction} → ${p})`);
-    assert.ok(c.gridAfter.modesCovered >= 10, `trained on the grid: ${c.gridAfter.modesCovered}/25 modes`);
-  },
   '08-self-attention.ipynb': (c) => {
     assert.ok(c.identityAtInit < 1e-6, 'with γ = 0 the block is the identity');
     assert.ok(c.attnAgree < 1e-5, 'inline attention equals the library SelfAttention');
