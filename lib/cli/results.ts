@@ -191,13 +191,13 @@ runMain(async () => {
         if (record) {
           const differ = recordMismatch(record, e.trainArgs, now);
           if (differ.length === 0) continue;
-          throw new Error(`${recordPath(scoresDir(a.suite!), e.out)} was made otherwise than ${e.config} ${e.trainArgs.join(' ')} trains now (${differ.join('; ')}): delete it and ${e.out} to redo that run, or restore those settings`);
+          throw new Error(`${recordPath(scoresDir(a.suite!), e.out)} was made otherwise than ${e.config} ${e.trainArgs.join(' ')} trains now (${differ.join('; ')}): delete it and ${e.out} to redo that run (or, if a config changed, undo that change)`);
         }
         const folder = new RunFolder(e.out);
         if (folder.hasCheckpoint()) {
           // A resumed run trains on with the settings it started with, whatever its config says now.
           const differ = settingsMismatch(folder.readConfig(), now);
-          if (differ.length) throw new Error(`${e.out} started with other settings than ${e.config} gives now (${differ.join('; ')}): delete ${e.out} to start that run again, or restore those settings`);
+          if (differ.length) throw new Error(`${e.out} started with other settings than ${e.config} gives now (${differ.join('; ')}): delete ${e.out} to start that run again, or undo the config's change`);
         }
         fs.mkdirSync(e.out, { recursive: true });
         const log = path.join(e.out, 'results.log');

@@ -37,18 +37,26 @@ export function readRecord(scoresDir: string, runFolder: string): RunRecord | un
   return JSON.parse(fs.readFileSync(file, 'utf8')) as RunRecord;
 }
 
+/** Keys a run folder's config.json gets from its data (`completeArch`), which a config need not give. */
+const FROM_DATA = new Set(['arch.resolution', 'arch.channels', 'arch.classes']);
+
+const isObject = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === 'object' && !Array.isArray(v);
+
 /**
  * Where settings a run trained with (`recorded`, a run folder's config.json) disagree with the settings its config
- * gives now (`now`, from `resolveConfig`), as `key: recorded → now` lines; empty when they agree. Only the keys of
- * `now` count: a run folder's config also holds what the data added (channels, classes).
+ * gives now (`now`, from `resolveConfig`), as `key: recorded → now` lines; empty when they agree. A key either side
+ * lacks counts too (a deleted option brings back a default), except those the data fills in (`FROM_DATA`).
  */
 export function settingsMismatch(recorded: unknown, now: unknown, prefix = ''): string[] {
-  if (now !== null && typeof now === 'object' && !Array.isArray(now)) {
-    const own = (recorded ?? {}) as Record<string, unknown>;
-    return Object.entries(now).flatMap(([k, v]) => (v === undefined ? [] : settingsMismatch(own[k], v, `${prefix}${k}.`)));
+  if (isObject(recorded) && isObject(now)) {
+    return [...new Set([...Object.keys(recorded), ...Object.keys(now)])].flatMap((k) => {
+      const key = `${prefix}${k}`;
+      if (now[k] === undefined && (recorded[k] === undefined || FROM_DATA.has(key))) return [];
+      return settingsMismatch(recorded[k], now[k], `${key}.`);
+    });
   }
-  const key = prefix.slice(0, -1);
-  return JSON.stringify(recorded) === JSON.stringify(now) ? [] : [`${key}: ${JSON.stringify(recorded) ?? 'absent'} → ${JSON.stringify(now)}`];
+  const show = (v: unknown) => JSON.stringify(v) ?? 'absent';
+  return show(recorded) === show(now) ? [] : [`${prefix.slice(0, -1)}: ${show(recorded)} → ${show(now)}`];
 }
 
 /**

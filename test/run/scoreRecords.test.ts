@@ -16,9 +16,8 @@ test('a finished run becomes a record that outlives its folder, and is reused on
   const run = path.join(root, 'runs', 'toy-grid-gan-seed3');
   const scores = path.join(root, 'scores', 'toy');
   fs.mkdirSync(run, { recursive: true });
-  // What train.js writes: the resolved config, completed with what the data adds.
-  const trained = resolveConfig('toy-grid-gan', { seed: 3 });
-  fs.writeFileSync(path.join(run, 'config.json'), JSON.stringify({ ...trained, arch: { ...trained.arch, dim: 2 } }));
+  // What train.js writes: the resolved config (a toy run's data adds nothing to it).
+  fs.writeFileSync(path.join(run, 'config.json'), JSON.stringify(resolveConfig('toy-grid-gan', { seed: 3 })));
   assert.throws(() => writeRecord(scores, run, 'toy-grid-gan', ['--seed', '3']), /has no eval\.json: run npm run evaluate -- --checkpoint/);
   fs.writeFileSync(path.join(run, 'eval.json'), JSON.stringify(toyEval(21)));
   // The record keeps the snapshots' lines as they are, in order.
@@ -40,7 +39,9 @@ test('a finished run becomes a record that outlives its folder, and is reused on
   assert.equal(readRecord(scores, path.join(root, 'runs', 'toy-grid-gan-seed4')), undefined);
 });
 
-test('settings compare key by key, nested, over the keys the config gives now', () => {
+test('settings compare key by key, nested, on both sides but for the keys the data fills in', () => {
   assert.deepEqual(settingsMismatch({ a: 1, arch: { ch: 16, classes: 10 } }, { a: 1, arch: { ch: 16 } }), []);
   assert.deepEqual(settingsMismatch({ a: 1, arch: { ch: 16 } }, { a: 2, arch: { ch: 32, attn: [16] } }), ['a: 1 → 2', 'arch.ch: 16 → 32', 'arch.attn: absent → [16]']);
+  // An option deleted from the config brings back its default: the record no longer stands for the run.
+  assert.deepEqual(settingsMismatch({ arch: { ch: 16, sharedEmbedding: false, classes: 10 } }, { arch: { ch: 16 } }), ['arch.sharedEmbedding: false → absent']);
 });
