@@ -20,9 +20,8 @@ interface Entry {
   label: string;
   config: string;
   out: string;
-  /** What the train arguments override in the config (a seed, a shortened step count). */
+  /** What the entry overrides in its config (a seed, a shortened step count), passed to train as flags. */
   overrides: Partial<RunConfig>;
-  trainArgs: string[];
   evalArgs: string[];
   /** Also score the raw G (an EMA run's), into eval-raw.json. */
   rawToo?: boolean;
@@ -59,7 +58,6 @@ const ABLATION: { file: string; label: string; ema?: boolean; oneSeed?: boolean 
 ];
 
 function suite(name: string, steps: number | undefined): Entry[] {
-  const stepsArgs = steps ? ['--steps', String(steps)] : [];
   const stepsOverride = steps ? { steps } : {};
   // A shortened run (a smoke test of the suite) gets its own run folder and record, so that it can neither resume
   // a full run's checkpoint nor replace its committed scores.
@@ -67,13 +65,13 @@ function suite(name: string, steps: number | undefined): Entry[] {
   if (name === 'toy') {
     // Seed-major, so that a suite stopped part way (it resumes) has the same seeds of every row.
     return SEEDS.flatMap((seed) =>
-      TOY_CONFIGS.map((config) => ({ label: config, config, out: `runs/results/${config}-seed${seed}${tag}`, overrides: { seed, ...stepsOverride }, trainArgs: ['--seed', String(seed), ...stepsArgs], evalArgs: [] })),
+      TOY_CONFIGS.map((config) => ({ label: config, config, out: `runs/results/${config}-seed${seed}${tag}`, overrides: { seed, ...stepsOverride }, evalArgs: [] })),
     );
   }
   if (name === 'images') {
     return ['results/wgan-gp-cpu.json', 'results/sngan-cpu.json', 'results/biggan-cpu.json'].map((config) => {
       const label = path.basename(config, '.json');
-      return { label, config, out: `runs/results/${label}${tag}`, overrides: stepsOverride, trainArgs: stepsArgs, evalArgs: ['--n', '5000'] };
+      return { label, config, out: `runs/results/${label}${tag}`, overrides: stepsOverride, evalArgs: ['--n', '5000'] };
     });
   }
   if (name === 'biggan-ablation') {
@@ -85,7 +83,6 @@ function suite(name: string, steps: number | undefined): Entry[] {
       config: `results/ablation/${row.file}.json`,
       out: `runs/results/ablation-${row.file}-seed${seed}${tag}`,
       overrides: { seed, ...stepsOverride },
-      trainArgs: ['--seed', String(seed), ...stepsArgs],
       evalArgs: ['--n', '10000', ...(row.ema ? ['--standing', '16'] : [])],
       // The EMA G trails the raw one in runs this short (README): score both, so that rows after EMA are not
       // judged through its lag alone.
@@ -98,6 +95,15 @@ function suite(name: string, steps: number | undefined): Entry[] {
     ];
   }
   throw new Error(`unknown suite '${name}': toy, images or biggan-ablation`);
+}
+
+/** The `npm run train` flags that give an entry's overrides (`--seed 3 --steps 50`). */
+const trainArgs = (e: Entry) => Object.entries(e.overrides).flatMap(([key, value]) => [`--${key}`, String(value)]);
+
+/** An entry's committed record, and why it cannot stand for the run the suite would train now (empty: it can). */
+function judgeRecord(suiteName: string, e: Entry): { record?: RunRecord; differ: string[] } {
+  const record = readRecord(scoresDir(suiteName), e.out);
+  return { record, differ: record ? recordMismatch(record, trainArgs(e), resolveConfig(e.config, e.overrides)) : [] };
 }
 
 function run(args: string[], log: string): Promise<void> {
@@ -186,17 +192,15 @@ runMain(async () => {
     const queue = [...entries];
     const worker = async () => {
       for (let e = queue.shift(); e; e = queue.shift()) {
-        const record = readRecord(scoresDir(a.suite!), e.out);
-        const now = resolveConfig(e.config, e.overrides);
+        const { record, differ } = judgeRecord(a.suite!, e);
         if (record) {
-          const differ = recordMismatch(record, e.trainArgs, now);
           if (differ.length === 0) continue;
-          throw new Error(`${recordPath(scoresDir(a.suite!), e.out)} was made otherwise than ${e.config} ${e.trainArgs.join(' ')} trains now (${differ.join('; ')}): delete it and ${e.out} to redo that run (or, if a config changed, undo that change)`);
+          throw new Error(`${recordPath(scoresDir(a.suite!), e.out)} was made otherwise than ${[e.config, ...trainArgs(e)].join(' ')} trains now (${differ.join('; ')}): delete it and ${e.out} to redo that run (or, if a config changed, undo that change)`);
         }
         const folder = new RunFolder(e.out);
         if (folder.hasCheckpoint()) {
           // A resumed run trains on with the settings it started with, whatever its config says now.
-          const differ = settingsMismatch(folder.readConfig(), now);
+          const differ = settingsMismatch(folder.readConfig(), resolveConfig(e.config, e.overrides));
           if (differ.length) throw new Error(`${e.out} started with other settings than ${e.config} gives now (${differ.join('; ')}): delete ${e.out} to start that run again, or undo the config's change`);
         }
         fs.mkdirSync(e.out, { recursive: true });
@@ -204,13 +208,13 @@ runMain(async () => {
         const t0 = Date.now();
         if (!fs.existsSync(path.join(e.out, 'eval.json'))) {
           const resume = folder.hasCheckpoint();
-          await run(['build/lib/cli/train.js', ...(resume ? ['--resume'] : ['--config', e.config]), '--out', e.out, ...e.trainArgs], log);
+          await run(['build/lib/cli/train.js', ...(resume ? ['--resume'] : ['--config', e.config]), '--out', e.out, ...trainArgs(e)], log);
           await run(['build/lib/cli/evaluate.js', '--checkpoint', e.out, ...e.evalArgs], log);
         }
         if (e.rawToo && !fs.existsSync(path.join(e.out, 'eval-raw.json'))) {
           await run(['build/lib/cli/evaluate.js', '--checkpoint', e.out, '--raw', '--n', '10000', '--json', path.join(e.out, 'eval-raw.json')], log);
         }
-        writeRecord(scoresDir(a.suite!), e.out, e.config, e.trainArgs);
+        writeRecord(scoresDir(a.suite!), e.out, e.config, trainArgs(e));
         console.log(`${e.out}: ${((Date.now() - t0) / 1000).toFixed(0)} s, scores in ${recordPath(scoresDir(a.suite!), e.out)}`);
       }
     };
@@ -218,8 +222,7 @@ runMain(async () => {
   }
   // The tables hold only records that stand for what the suite trains now; others are named, not shown.
   const records: Records = new Map(entries.map((e) => {
-    const record = readRecord(scoresDir(a.suite!), e.out);
-    const differ = record ? recordMismatch(record, e.trainArgs, resolveConfig(e.config, e.overrides)) : [];
+    const { record, differ } = judgeRecord(a.suite!, e);
     if (differ.length) console.warn(`left out of the table: ${recordPath(scoresDir(a.suite!), e.out)} (${differ.join('; ')})`);
     return [e, differ.length ? undefined : record];
   }));

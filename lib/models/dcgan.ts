@@ -117,8 +117,9 @@ export class DcganGenerator extends Module {
 /**
  * DCGAN discriminator: [conv 4×4 stride 2, leaky ReLU 0.2] per halving down to 4×4, a 3×3 conv, then a linear
  * logit; without batch norm unless `batchNorm` (the paper's D normalises every layer but the first). With the
- * defaults it has 0.96M parameters. Not the SNGAN paper's "standard CNN" (which interleaves 3×3 stride-1 convs with the 4×4 stride-2 ones, 64 to 512 channels, leaky ReLU 0.1): a
- * narrower DCGAN-style D that trains in CPU minutes, with or without spectral norm.
+ * defaults it has 0.96M parameters. Not the SNGAN paper's "standard CNN" (which interleaves 3×3 stride-1 convs
+ * with the 4×4 stride-2 ones, 64 to 512 channels, leaky ReLU 0.1): a narrower DCGAN-style D that trains in CPU
+ * minutes, with or without spectral norm.
  */
 export class DcganDiscriminator extends Module {
   readonly cfg: Required<DcganConfig>;
