@@ -6,7 +6,7 @@ import { cliArgs, numberFlag, runMain } from './args';
 import { formatMeanStd } from '../metrics/spread';
 import { resolveConfig, type RunConfig } from '../run/config';
 import { RunFolder } from '../run/runFolder';
-import { readRecord, recordMismatch, recordPath, settingsMismatch, writeRecord, type RunRecord } from './scoreRecords';
+import { readRecord, recordMismatch, recordPath, settingsMismatch, writeRecord, type RunRecord } from '../run/scoreRecords';
 
 /**
  * `npm run results -- --suite toy|images|biggan-ablation`: the README's results, made by the documented commands. Each entry is
@@ -25,9 +25,11 @@ interface Entry {
   evalArgs: string[];
   /** Also score the raw G (an EMA run's), into eval-raw.json. */
   rawToo?: boolean;
+  /** Where the entry trains in the queue, lowest first, where that differs from its place in the table. */
+  runRank?: number;
 }
 
-/** The committed scores of a suite's finished runs (lib/cli/scoreRecords.ts). */
+/** The committed scores of a suite's finished runs (lib/run/scoreRecords.ts). */
 const scoresDir = (suiteName: string) => path.join('results', 'scores', suiteName);
 
 const SEEDS = Array.from({ length: 10 }, (_, i) => i);
@@ -88,10 +90,13 @@ function suite(name: string, steps: number | undefined): Entry[] {
       // judged through its lag alone.
       rawToo: row.ema,
     });
+    // Within a seed the attention row trains before the EMA row it builds on: notebook 08 compares the two, and
+    // needs the attention run's generator first.
+    const runOrder = ['0-baseline', '1-shared-hierarchical', '2-ortho', '4-attention', '3-ema'];
     const twoSeeds = ABLATION.filter((row) => !row.oneSeed);
     return [
-      ...[0, 1].flatMap((seed) => twoSeeds.map((row) => entry(row, seed))),
-      ...ABLATION.filter((row) => row.oneSeed).map((row) => entry(row, 0)),
+      ...[0, 1].flatMap((seed) => twoSeeds.map((row) => ({ ...entry(row, seed), runRank: seed * 10 + runOrder.indexOf(row.file) }))),
+      ...ABLATION.filter((row) => row.oneSeed).map((row) => ({ ...entry(row, 0), runRank: 100 })),
     ];
   }
   throw new Error(`unknown suite '${name}': toy, images or biggan-ablation`);
@@ -189,7 +194,7 @@ runMain(async () => {
   const jobs = numberFlag('jobs', a.jobs, 1);
   if (!a['table-only']) {
     process.env.GAN_WASM_THREADS ??= String(Math.max(1, Math.floor(require('node:os').cpus().length / jobs)));
-    const queue = [...entries];
+    const queue = [...entries].sort((x, y) => (x.runRank ?? 0) - (y.runRank ?? 0));
     const worker = async () => {
       for (let e = queue.shift(); e; e = queue.shift()) {
         const { record, differ } = judgeRecord(a.suite!, e);

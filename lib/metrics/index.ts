@@ -11,3 +11,4 @@ export { classifierExtractor, graphModelExtractor, type FeatureExtractor, type E
 export { evaluateImages, prepareReference, formatReport, classAccuracy, type ImageReport, type EvaluateImagesInput, type ClassAccuracy, type Reference } from './report';
 export { symmetricEigen, sqrtPsd, meanAndCovariance } from './linalg';
 export { laplacianEnergy } from './sharpness';
+export { attentionMapStats, type AttentionMapStats } from './attentionMaps';

@@ -248,4 +248,9 @@ export class BigGanDiscriminator extends Module {
     if (this.embed && y) out = tf.add(out, tf.sum(tf.mul(this.embed.apply(y), pooled), 1)) as tf.Tensor1D;
     return out;
   }
+
+  /** The self-attention modules, by block index (to read their maps and gains). */
+  attentionBlocks(): SelfAttention[] {
+    return [...this.attentions.values()];
+  }
 }

@@ -4,3 +4,4 @@ export { RunFolder } from './runFolder';
 export { loadGenerator, outputFolder, type LoadedGenerator } from './loadGenerator';
 export { evaluateRun, type EvaluateRunOptions, type RunEvaluation } from './evaluateRun';
 export { takeSnapshot, type Snapshot } from './snapshot';
+export { readRecord, recordPath, type RunRecord } from './scoreRecords';

@@ -1,6 +1,7 @@
 export * from './figures';
 export { figureHtml, writeFiguresHtml } from './html';
 export { imageGridPng, writeImageGrid, type GridOptions } from './imageGrid';
+export { attentionOverlays, type AttentionOverlayOptions } from './attentionOverlay';
 export { inNotebook, show, figureBundle, pngBundle, LiveView } from './notebook';
 export { scatterPng, writeScatterPng } from './scatterPng';
 export { encodeGif, type GifFrame } from './gif';

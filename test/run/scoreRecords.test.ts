@@ -3,7 +3,7 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { readRecord, recordMismatch, recordPath, settingsMismatch, writeRecord } from '../../lib/cli/scoreRecords';
+import { readRecord, recordMismatch, recordPath, settingsMismatch, writeRecord } from '../../lib/run/scoreRecords';
 import { resolveConfig } from '../../lib/run/config';
 
 const toyEval = (modes: number) => ({

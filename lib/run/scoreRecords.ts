@@ -1,7 +1,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import type { RunEvaluation } from '../run/evaluateRun';
-import { RunFolder, type CoveragePoint } from '../run/runFolder';
+import type { RunEvaluation } from './evaluateRun';
+import { RunFolder, type CoveragePoint } from './runFolder';
 
 /**
  * What a finished run of a results suite leaves in the repository: its scores, and for toy runs their course over
