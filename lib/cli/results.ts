@@ -194,20 +194,27 @@ runMain(async () => {
   const jobs = numberFlag('jobs', a.jobs, 1);
   if (!a['table-only']) {
     process.env.GAN_WASM_THREADS ??= String(Math.max(1, Math.floor(require('node:os').cpus().length / jobs)));
-    const queue = [...entries].sort((x, y) => (x.runRank ?? 0) - (y.runRank ?? 0));
+    // Every entry is checked before any trains: with --jobs 2, a refusal found by one worker mid-suite would leave
+    // the other's run going on alone after the command has failed.
+    const refusals: string[] = [];
+    const queue = [...entries].sort((x, y) => (x.runRank ?? 0) - (y.runRank ?? 0)).filter((e) => {
+      const { record, differ } = judgeRecord(a.suite!, e);
+      if (record) {
+        if (differ.length) refusals.push(`${recordPath(scoresDir(a.suite!), e.out)} was made otherwise than ${[e.config, ...trainArgs(e)].join(' ')} trains now (${differ.join('; ')}): delete it and ${e.out} to redo that run (or, if a config changed, undo that change)`);
+        return false;
+      }
+      const folder = new RunFolder(e.out);
+      if (folder.hasCheckpoint()) {
+        // A resumed run trains on with the settings it started with, whatever its config says now.
+        const changed = settingsMismatch(folder.readConfig(), resolveConfig(e.config, e.overrides));
+        if (changed.length) refusals.push(`${e.out} started with other settings than ${e.config} gives now (${changed.join('; ')}): delete ${e.out} to start that run again, or undo the config's change`);
+      }
+      return true;
+    });
+    if (refusals.length) throw new Error(refusals.join('\n'));
     const worker = async () => {
       for (let e = queue.shift(); e; e = queue.shift()) {
-        const { record, differ } = judgeRecord(a.suite!, e);
-        if (record) {
-          if (differ.length === 0) continue;
-          throw new Error(`${recordPath(scoresDir(a.suite!), e.out)} was made otherwise than ${[e.config, ...trainArgs(e)].join(' ')} trains now (${differ.join('; ')}): delete it and ${e.out} to redo that run (or, if a config changed, undo that change)`);
-        }
         const folder = new RunFolder(e.out);
-        if (folder.hasCheckpoint()) {
-          // A resumed run trains on with the settings it started with, whatever its config says now.
-          const differ = settingsMismatch(folder.readConfig(), resolveConfig(e.config, e.overrides));
-          if (differ.length) throw new Error(`${e.out} started with other settings than ${e.config} gives now (${differ.join('; ')}): delete ${e.out} to start that run again, or undo the config's change`);
-        }
         fs.mkdirSync(e.out, { recursive: true });
         const log = path.join(e.out, 'results.log');
         const t0 = Date.now();
