@@ -108,7 +108,7 @@ const trainArgs = (e: Entry) => Object.entries(e.overrides).flatMap(([key, value
 /** An entry's committed record, and why it cannot stand for the run the suite would train now (empty: it can). */
 function judgeRecord(suiteName: string, e: Entry): { record?: RunRecord; differ: string[] } {
   const record = readRecord(scoresDir(suiteName), e.out);
-  return { record, differ: record ? recordMismatch(record, trainArgs(e), resolveConfig(e.config, e.overrides)) : [] };
+  return { record, differ: record ? recordMismatch(record, trainArgs(e), resolveConfig(e.config, e.overrides), e.evalArgs) : [] };
 }
 
 function run(args: string[], log: string): Promise<void> {
@@ -226,7 +226,7 @@ runMain(async () => {
         if (e.rawToo && !fs.existsSync(path.join(e.out, 'eval-raw.json'))) {
           await run(['build/lib/cli/evaluate.js', '--checkpoint', e.out, '--raw', '--n', '10000', '--json', path.join(e.out, 'eval-raw.json')], log);
         }
-        writeRecord(scoresDir(a.suite!), e.out, e.config, trainArgs(e));
+        writeRecord(scoresDir(a.suite!), e.out, e.config, trainArgs(e), e.evalArgs);
         console.log(`${e.out}: ${((Date.now() - t0) / 1000).toFixed(0)} s, scores in ${recordPath(scoresDir(a.suite!), e.out)}`);
       }
     };

@@ -18,6 +18,8 @@ export interface RunRecord {
    * defaults have changed since is not reused.
    */
   settings?: Record<string, unknown>;
+  /** The `npm run evaluate` arguments its scores were made with (sample count, standing statistics). */
+  evalArgs?: string[];
   eval: RunEvaluation;
   /** The raw G's scores, for an EMA run. */
   evalRaw?: RunEvaluation;
@@ -60,17 +62,19 @@ export function settingsMismatch(recorded: unknown, now: unknown, prefix = ''): 
 }
 
 /**
- * Why a record cannot stand for a run the suite would train now with these arguments and settings; empty when it
- * can.
+ * Why a record cannot stand for a run the suite would train and score now with these arguments and settings;
+ * empty when it can. Scores made otherwise (FID from another sample count) would not compare with the others.
  */
-export function recordMismatch(record: RunRecord, trainArgs: string[], settings: object): string[] {
+export function recordMismatch(record: RunRecord, trainArgs: string[], settings: object, evalArgs: string[]): string[] {
   if (JSON.stringify(record.trainArgs) !== JSON.stringify(trainArgs)) return [`train arguments: ${record.trainArgs.join(' ')} → ${trainArgs.join(' ')}`];
+  if (!record.evalArgs) return ['the record holds no evaluate arguments to compare'];
+  if (JSON.stringify(record.evalArgs) !== JSON.stringify(evalArgs)) return [`evaluate arguments: ${record.evalArgs.join(' ') || 'none'} → ${evalArgs.join(' ') || 'none'}`];
   if (!record.settings) return ['the record holds no settings to compare'];
   return settingsMismatch(record.settings, settings);
 }
 
 /** Gathers a finished run's eval.json (and eval-raw.json, coverage.jsonl where present) into its record. */
-export function writeRecord(scoresDir: string, runFolder: string, config: string, trainArgs: string[]): RunRecord {
+export function writeRecord(scoresDir: string, runFolder: string, config: string, trainArgs: string[], evalArgs: string[]): RunRecord {
   const evalFile = path.join(runFolder, 'eval.json');
   if (!fs.existsSync(evalFile)) throw new Error(`${runFolder} has no eval.json: run npm run evaluate -- --checkpoint ${runFolder} first`);
   const read = (f: string) => JSON.parse(fs.readFileSync(f, 'utf8')) as RunEvaluation;
@@ -81,6 +85,7 @@ export function writeRecord(scoresDir: string, runFolder: string, config: string
     config,
     trainArgs,
     settings: folder.readConfig() as unknown as Record<string, unknown>,
+    evalArgs,
     eval: read(evalFile),
     evalRaw: fs.existsSync(rawFile) ? read(rawFile) : undefined,
     coverage: coverage.length ? coverage : undefined,

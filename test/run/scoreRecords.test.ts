@@ -18,11 +18,11 @@ test('a finished run becomes a record that outlives its folder, and is reused on
   fs.mkdirSync(run, { recursive: true });
   // What train.js writes: the resolved config (a toy run's data adds nothing to it).
   fs.writeFileSync(path.join(run, 'config.json'), JSON.stringify(resolveConfig('toy-grid-gan', { seed: 3 })));
-  assert.throws(() => writeRecord(scores, run, 'toy-grid-gan', ['--seed', '3']), /has no eval\.json: run npm run evaluate -- --checkpoint/);
+  assert.throws(() => writeRecord(scores, run, 'toy-grid-gan', ['--seed', '3'], []), /has no eval\.json: run npm run evaluate -- --checkpoint/);
   fs.writeFileSync(path.join(run, 'eval.json'), JSON.stringify(toyEval(21)));
   // The record keeps the snapshots' lines as they are, in order.
   fs.writeFileSync(path.join(run, 'coverage.jsonl'), [10, 20].map((step) => JSON.stringify({ step, modesCovered: step / 2, highQualityFraction: 0.1, klFromUniform: 1 })).join('\n') + '\n');
-  writeRecord(scores, run, 'toy-grid-gan', ['--seed', '3']);
+  writeRecord(scores, run, 'toy-grid-gan', ['--seed', '3'], []);
   assert.equal(recordPath(scores, run), path.join(scores, 'toy-grid-gan-seed3.json'));
   fs.rmSync(path.join(root, 'runs'), { recursive: true });
 
@@ -30,12 +30,15 @@ test('a finished run becomes a record that outlives its folder, and is reused on
   assert.equal(record.eval.toy?.modesCovered, 21);
   assert.deepEqual(record.coverage?.map((c) => c.modesCovered), [5, 10]);
   assert.equal(record.evalRaw, undefined);
-  assert.deepEqual(recordMismatch(record, ['--seed', '3'], resolveConfig('toy-grid-gan', { seed: 3 })), [], 'the same run now: reused');
-  assert.match(recordMismatch(record, ['--seed', '3', '--steps', '50'], resolveConfig('toy-grid-gan', { seed: 3, steps: 50 }))[0], /train arguments/);
+  assert.deepEqual(recordMismatch(record, ['--seed', '3'], resolveConfig('toy-grid-gan', { seed: 3 }), []), [], 'the same run now: reused');
+  assert.match(recordMismatch(record, ['--seed', '3', '--steps', '50'], resolveConfig('toy-grid-gan', { seed: 3, steps: 50 }), [])[0], /train arguments/);
   // A config whose settings changed after the run (here its rate) is redone, and the error names the change.
   const changed = resolveConfig('toy-grid-gan', { seed: 3, gLr: 3e-4 });
-  assert.deepEqual(recordMismatch(record, ['--seed', '3'], changed), ['gLr: 0.0001 → 0.0003']);
-  assert.deepEqual(recordMismatch({ ...record, settings: undefined }, ['--seed', '3'], changed), ['the record holds no settings to compare']);
+  assert.deepEqual(recordMismatch(record, ['--seed', '3'], changed, []), ['gLr: 0.0001 → 0.0003']);
+  // Scores made from another sample count would not compare with the table's others.
+  assert.deepEqual(recordMismatch(record, ['--seed', '3'], resolveConfig('toy-grid-gan', { seed: 3 }), ['--n', '5000']), ['evaluate arguments: none → --n 5000']);
+  assert.deepEqual(recordMismatch({ ...record, evalArgs: undefined }, ['--seed', '3'], changed, []), ['the record holds no evaluate arguments to compare']);
+  assert.deepEqual(recordMismatch({ ...record, settings: undefined }, ['--seed', '3'], changed, []), ['the record holds no settings to compare']);
   assert.equal(readRecord(scores, path.join(root, 'runs', 'toy-grid-gan-seed4')), undefined);
 });
 
