@@ -38,3 +38,19 @@ test('uniform maps have the largest entropy and count as alike to nothing', () =
   assert.throws(() => attentionMapStats(tf.fill([1, 3, 8], 1 / 8) as tf.Tensor3D), /at least 2 images/);
   maps.dispose();
 });
+
+test('weighted queries: background queries left out of every mean', () => {
+  // Query 0 of each image is "background" and looks at key 3 in both images; queries 1 and 2 look at key i.
+  const maps = oneHot(2, 3, 4, (i, j) => (j === 0 ? 3 : i));
+  const all = attentionMapStats(maps);
+  const weights = tf.tensor2d([[0, 1, 1], [0, 1, 1]]);
+  const garment = attentionMapStats(maps, { queryWeights: weights });
+  close(garment.acrossQueries, 1, 'the counted queries of an image agree');
+  close(garment.acrossImages, -1 / 3, 'and differ between images');
+  // Unweighted, the background pairs pull both the other way: 2 of 3 pairs per image differ, 1 of 3 queries agree.
+  close(all.acrossQueries, (1 - 2 / 3) / 3, 'all queries');
+  close(all.acrossImages, (1 - 2 / 3) / 3, 'all queries');
+  assert.throws(() => attentionMapStats(maps, { queryWeights: tf.tensor2d([[1, 0, 0], [1, 0, 0]]) }), /fewer than two/);
+  assert.throws(() => attentionMapStats(maps, { queryWeights: tf.ones([2, 2]) as tf.Tensor2D }), /queryWeights must be \[2, 3\]/);
+  tf.dispose([maps, weights]);
+});
