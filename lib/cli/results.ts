@@ -4,6 +4,8 @@ import * as path from 'node:path';
 import type { RunEvaluation } from '../run/evaluateRun';
 import { cliArgs, numberFlag, runMain } from './args';
 import { formatMeanStd } from '../metrics/spread';
+import { uniformCoverage } from '../metrics/modeCoverage';
+import { grid25, ring8, type ToyMixture } from '../../datasets';
 import { resolveConfig, type RunConfig } from '../run/config';
 import { RunFolder } from '../run/runFolder';
 import { readRecord, recordMismatch, recordPath, settingsMismatch, writeRecord, type RunRecord } from '../run/scoreRecords';
@@ -158,7 +160,24 @@ function table(records: Records): string {
       }
     }
   }
+  rows.push(...chanceRows([...evals.values()].flatMap((rs) => (rs[0].toy ? [rs[0].data] : []))));
   return rows.join('\n');
+}
+
+/**
+ * A toy table's scale: for each mixture in it, PacGAN's scores of no generator at all (`uniformCoverage`, 2,500
+ * uniform points over the modes' box), over as many draws as the suite has seeds. A row near these, however many
+ * modes it "covers", is a haze over the region, not a generator that found the modes.
+ */
+function chanceRows(mixtures: string[]): string[] {
+  const toys: Record<string, ToyMixture> = { ring8: ring8(), grid25: grid25() };
+  return [...new Set(mixtures)].filter((name) => name in toys).map((name) => {
+    const m = toys[name];
+    const t = SEEDS.map((seed) => uniformCoverage(m.centres, m.sigma, { seed }));
+    const [[x0, x1], [y0, y1]] = t[0].box;
+    const square = `[${x0.toFixed(2)}, ${x1.toFixed(2)}] × [${y0.toFixed(2)}, ${y1.toFixed(2)}]`;
+    return `| chance: ${t[0].samples.toLocaleString('en')} points uniform over ${square} (${name}) | ${t.length} draws | – | ${pm(t.map((x) => x.modesCovered), 1)} / ${t[0].modes} | ${pm(t.map((x) => 100 * x.highQualityFraction), 1)} | ${pm(t.map((x) => x.klFromUniform), 3)} | ${t.filter((x) => x.modesCovered === x.modes).length}/${t.length} draws | – |`;
+  });
 }
 
 /**

@@ -1,4 +1,4 @@
-export { modeCoverage, type ModeCoverage } from './modeCoverage';
+export { modeCoverage, uniformCoverage, type ModeCoverage, type UniformCoverageOptions } from './modeCoverage';
 export { featureStats, frechetDistance, type FeatureStats } from './fid';
 export { kernelInceptionDistance, type KidOptions } from './kid';
 export { meanStd, formatMeanStd, type MeanStd } from './spread';

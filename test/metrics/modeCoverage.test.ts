@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import * as assert from 'node:assert/strict';
-import { modeCoverage } from '../../lib/metrics/modeCoverage';
-import { ring8 } from '../../datasets';
+import { modeCoverage, uniformCoverage } from '../../lib/metrics/modeCoverage';
+import { grid25, ring8 } from '../../datasets';
 
 const ring = ring8();
 /** `n` points at each of the ring's modes `k` (offset by `off` along x), flat x, y pairs. */
@@ -31,4 +31,17 @@ test('effective modes: K for an even spread, 1 for a collapse, before and after 
   const uneven = modeCoverage(at({ 0: 150, 1: 50 }, 10 * ring.sigma), ring.centres, ring.sigma);
   assert.equal(uneven.modesCovered, 0);
   assert.ok(Math.abs(uneven.effectiveModes - Math.exp(-(0.75 * Math.log(0.75) + 0.25 * Math.log(0.25)))) < 1e-9);
+});
+
+test('chance: uniform points over the modes\' box score the share of it within 3σ of a mode', () => {
+  const grid = grid25();
+  const u = uniformCoverage(grid.centres, grid.sigma, { n: 40000, seed: 3 });
+  assert.deepEqual(u.box, [[-5, 5], [-5, 5]], 'half the closest distance (2) beyond the outer modes');
+  // 25 discs of radius 3σ in a 10 × 10 box: 1.77% of it; 40,000 points put the sample share within ±0.3%.
+  const expected = (25 * Math.PI * (3 * grid.sigma) ** 2) / 100;
+  assert.ok(Math.abs(u.highQualityFraction - expected) < 0.003, `${u.highQualityFraction} against ${expected}`);
+  assert.equal(u.modesCovered, 25);
+  assert.equal(u.samples, 40000);
+  const again = uniformCoverage(grid.centres, grid.sigma, { n: 40000, seed: 3 });
+  assert.equal(again.highQualityFraction, u.highQualityFraction, 'the same seed draws the same points');
 });
