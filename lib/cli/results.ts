@@ -1,15 +1,3 @@
-import { spawn } from 'node:child_process';
-import * as fs from 'node:fs';
-import * as path from 'node:path';
-import type { RunEvaluation } from '../run/evaluateRun';
-import { cliArgs, numberFlag, runMain } from './args';
-import { formatMeanStd } from '../metrics/spread';
-import { uniformCoverage } from '../metrics/modeCoverage';
-import { grid25, ring8, type ToyMixture } from '../../datasets';
-import { resolveConfig, type RunConfig } from '../run/config';
-import { RunFolder } from '../run/runFolder';
-import { readRecord, recordMismatch, recordPath, settingsMismatch, writeRecord, type RunRecord } from '../run/scoreRecords';
-
 /**
  * `npm run results -- --suite toy|images|biggan-ablation`: the README's results, made by the documented commands. Each entry is
  * `npm run train` then `npm run evaluate` on its run folder (both spawned exactly as a user would type them),
@@ -18,26 +6,18 @@ import { readRecord, recordMismatch, recordPath, settingsMismatch, writeRecord, 
  * state) stay out of the repository, and the records are what lets the next sitting skip the finished runs. The
  * Markdown table, built from the records alone, goes to results/<suite>.md.
  */
-interface Entry {
-  label: string;
-  config: string;
-  out: string;
-  /** What the entry overrides in its config (a seed, a shortened step count), passed to train as flags. */
-  overrides: Partial<RunConfig>;
-  evalArgs: string[];
-  /** Also score the raw G (an EMA run's), into eval-raw.json. */
-  rawToo?: boolean;
-  /** Where the entry trains in the queue, lowest first, where that differs from its place in the table. */
-  runRank?: number;
-}
-
-/** The committed scores of a suite's finished runs (lib/run/scoreRecords.ts). */
-const scoresDir = (suiteName: string) => path.join('results', 'scores', suiteName);
-
-const SEEDS = Array.from({ length: 10 }, (_, i) => i);
-
-/** The toy suite: PacGAN's 2-D protocol (lib/run/config.ts), without and with packing, and with mode seeking. */
-const TOY_CONFIGS = ['toy-ring-gan', 'toy-ring-pacgan2', 'toy-ring-pacgan4', 'toy-grid-gan', 'toy-grid-pacgan2', 'toy-grid-pacgan4', 'toy-grid-msgan'];
+import { spawn } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import type { RunEvaluation } from '../run/evaluateRun';
+import { cliArgs, numberFlag, runMain } from './args';
+import { formatMeanStd } from '../metrics/spread';
+import { uniformCoverage } from '../metrics/modeCoverage';
+import { grid25, ring8, type ToyMixture } from '../../datasets';
+import { resolveConfig } from '../run/config';
+import { RunFolder } from '../run/runFolder';
+import { recordPath, settingsMismatch, writeRecord, type RunRecord } from '../run/scoreRecords';
+import { SEEDS, judgeRecord, scoresDir, suiteEntries, trainArgs, type SuiteEntry } from '../run/suites';
 
 /** PacGAN's Table 1 (Lin et al., 2018; means of 10 runs of 400 epochs): modes, high-quality %, reverse KL. */
 const PACGAN_TABLE1: Record<string, string> = {
@@ -49,69 +29,6 @@ const PACGAN_TABLE1: Record<string, string> = {
   'toy-grid-pacgan4': '24.8 / 93.6 / 0.04',
   'toy-grid-msgan': '– (not in the paper)',
 };
-
-/** The rows of the BigGAN ablation (results/ablation/*.json), each adding one trick to the row above. */
-const ABLATION: { file: string; label: string; ema?: boolean; oneSeed?: boolean }[] = [
-  { file: '0-baseline', label: "SNGAN-style conditional ResNet (per-block class gains, z at the input; Table 1's baseline without attention)" },
-  { file: '1-shared-hierarchical', label: '+ shared embedding, hierarchical z' },
-  { file: '2-ortho', label: '+ orthogonal regularisation (β 1e-4)' },
-  { file: '3-ema', label: '+ EMA of G (0.999 from step 500; standing statistics)', ema: true },
-  // BigGAN-PyTorch's 32×32 table labels every D block 16: D gets attention after each of its four blocks.
-  { file: '4-attention', label: '+ self-attention (G at 16×16; D after every block, as BigGAN-PyTorch at 32×32)', ema: true },
-  { file: '5-wide', label: '+ width 32 (×2 channels; 1 seed)', ema: true, oneSeed: true },
-];
-
-function suite(name: string, steps: number | undefined): Entry[] {
-  const stepsOverride = steps ? { steps } : {};
-  // A shortened run (a smoke test of the suite) gets its own run folder and record, so that it can neither resume
-  // a full run's checkpoint nor replace its committed scores.
-  const tag = steps ? `-steps${steps}` : '';
-  if (name === 'toy') {
-    // Seed-major, so that a suite stopped part way (it resumes) has the same seeds of every row.
-    return SEEDS.flatMap((seed) =>
-      TOY_CONFIGS.map((config) => ({ label: config, config, out: `runs/results/${config}-seed${seed}${tag}`, overrides: { seed, ...stepsOverride }, evalArgs: [] })),
-    );
-  }
-  if (name === 'images') {
-    return ['results/wgan-gp-cpu.json', 'results/sngan-cpu.json', 'results/biggan-cpu.json'].map((config) => {
-      const label = path.basename(config, '.json');
-      return { label, config, out: `runs/results/${label}${tag}`, overrides: stepsOverride, evalArgs: ['--n', '5000'] };
-    });
-  }
-  if (name === 'biggan-ablation') {
-    // BigGAN's tricks one at a time, after its Table 1, each row at 2,000 steps: two seeds, seed-major, then the
-    // wide row's one seed. It costs three times another row, more than a sitting, so it comes last: the rows the
-    // text draws conclusions from finish first. EMA rows are scored with standing statistics.
-    const entry = (row: (typeof ABLATION)[number], seed: number): Entry => ({
-      label: row.label,
-      config: `results/ablation/${row.file}.json`,
-      out: `runs/results/ablation-${row.file}-seed${seed}${tag}`,
-      overrides: { seed, ...stepsOverride },
-      evalArgs: ['--n', '10000', ...(row.ema ? ['--standing', '16'] : [])],
-      // The EMA G trails the raw one in runs this short (README): score both, so that rows after EMA are not
-      // judged through its lag alone.
-      rawToo: row.ema,
-    });
-    // Within a seed the attention row trains before the EMA row it builds on: notebook 08 compares the two, and
-    // needs the attention run's generator first.
-    const runOrder = ['0-baseline', '1-shared-hierarchical', '2-ortho', '4-attention', '3-ema'];
-    const twoSeeds = ABLATION.filter((row) => !row.oneSeed);
-    return [
-      ...[0, 1].flatMap((seed) => twoSeeds.map((row) => ({ ...entry(row, seed), runRank: seed * 10 + runOrder.indexOf(row.file) }))),
-      ...ABLATION.filter((row) => row.oneSeed).map((row) => ({ ...entry(row, 0), runRank: 100 })),
-    ];
-  }
-  throw new Error(`unknown suite '${name}': toy, images or biggan-ablation`);
-}
-
-/** The `npm run train` flags that give an entry's overrides (`--seed 3 --steps 50`). */
-const trainArgs = (e: Entry) => Object.entries(e.overrides).flatMap(([key, value]) => [`--${key}`, String(value)]);
-
-/** An entry's committed record, and why it cannot stand for the run the suite would train now (empty: it can). */
-function judgeRecord(suiteName: string, e: Entry): { record?: RunRecord; differ: string[] } {
-  const record = readRecord(scoresDir(suiteName), e.out);
-  return { record, differ: record ? recordMismatch(record, trainArgs(e), resolveConfig(e.config, e.overrides), e.evalArgs) : [] };
-}
 
 function run(args: string[], log: string): Promise<void> {
   return new Promise((resolve, reject) => {
@@ -127,7 +44,7 @@ const pm = (v: number[], digits: number) => formatMeanStd(v, digits);
 const pmSample = (v: number[], digits: number) => formatMeanStd(v, digits, { sample: true });
 
 /** Each entry's record, where its run has finished (read once for the tables). */
-type Records = Map<Entry, RunRecord | undefined>;
+type Records = Map<SuiteEntry, RunRecord | undefined>;
 
 function table(records: Records): string {
   const evals = new Map<string, RunEvaluation[]>();
@@ -209,7 +126,7 @@ runMain(async () => {
     steps: { type: 'string', help: "override every run's step count" },
     'table-only': { type: 'boolean', help: 'only rebuild the table from the records in results/scores/<suite>/' },
   });
-  const entries = suite(a.suite!, a.steps ? numberFlag('steps', a.steps, 0) : undefined);
+  const entries = suiteEntries(a.suite!, a.steps ? numberFlag('steps', a.steps, 0) : undefined);
   const jobs = numberFlag('jobs', a.jobs, 1);
   if (!a['table-only']) {
     process.env.GAN_WASM_THREADS ??= String(Math.max(1, Math.floor(require('node:os').cpus().length / jobs)));

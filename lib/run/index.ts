@@ -5,3 +5,4 @@ export { loadGenerator, outputFolder, type LoadedGenerator } from './loadGenerat
 export { evaluateRun, type EvaluateRunOptions, type RunEvaluation } from './evaluateRun';
 export { takeSnapshot, type Snapshot } from './snapshot';
 export { readRecord, recordPath, type RunRecord } from './scoreRecords';
+export { SUITES, suiteEntries, suiteRecords, type SuiteEntry, type SuiteRecord } from './suites';

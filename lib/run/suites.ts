@@ -1,0 +1,127 @@
+import * as path from 'node:path';
+import { resolveConfig, type RunConfig } from './config';
+import { readRecord, recordMismatch, type RunRecord } from './scoreRecords';
+
+/**
+ * The results suites (`npm run results -- --suite NAME`): which runs make the README's tables, how each is trained
+ * and scored, and where its committed record lives. The CLI trains them; notebooks read their records.
+ */
+export interface SuiteEntry {
+  /** The row of the table the run belongs to. */
+  label: string;
+  /** The row's config without the seed: a preset, or the base name of its JSON file (`3-ema`). */
+  row: string;
+  seed?: number;
+  /** A preset or a JSON file, relative to the repository's root. */
+  config: string;
+  /** The run folder, relative to the repository's root. */
+  out: string;
+  /** What the entry overrides in its config (a seed, a shortened step count), passed to train as flags. */
+  overrides: Partial<RunConfig>;
+  evalArgs: string[];
+  /** Also score the raw G (an EMA run's), into eval-raw.json. */
+  rawToo?: boolean;
+  /** Where the entry trains in the queue, lowest first, where that differs from its place in the table. */
+  runRank?: number;
+}
+
+/** The suites there are. */
+export const SUITES = ['toy', 'images', 'biggan-ablation'] as const;
+
+/** Where a suite's records are committed, below the repository's root. */
+export const scoresDir = (suiteName: string, root = '.') => path.join(root, 'results', 'scores', suiteName);
+
+/** The toy suite's seeds: PacGAN's Table 1 averages 10 runs. */
+export const SEEDS = Array.from({ length: 10 }, (_, i) => i);
+
+/** The toy suite: PacGAN's 2-D protocol (lib/run/config.ts), without and with packing, and with mode seeking. */
+const TOY_CONFIGS = ['toy-ring-gan', 'toy-ring-pacgan2', 'toy-ring-pacgan4', 'toy-grid-gan', 'toy-grid-pacgan2', 'toy-grid-pacgan4', 'toy-grid-msgan'];
+
+/** The rows of the BigGAN ablation (results/ablation/*.json), each adding one trick to the row above. */
+const ABLATION: { file: string; label: string; ema?: boolean; oneSeed?: boolean }[] = [
+  { file: '0-baseline', label: "SNGAN-style conditional ResNet (per-block class gains, z at the input; Table 1's baseline without attention)" },
+  { file: '1-shared-hierarchical', label: '+ shared embedding, hierarchical z' },
+  { file: '2-ortho', label: '+ orthogonal regularisation (β 1e-4)' },
+  { file: '3-ema', label: '+ EMA of G (0.999 from step 500; standing statistics)', ema: true },
+  // BigGAN-PyTorch's 32×32 table labels every D block 16: D gets attention after each of its four blocks.
+  { file: '4-attention', label: '+ self-attention (G at 16×16; D after every block, as BigGAN-PyTorch at 32×32)', ema: true },
+  { file: '5-wide', label: '+ width 32 (×2 channels; 1 seed)', ema: true, oneSeed: true },
+];
+
+/** The runs of a suite, in table order; `steps` shortens every run (a smoke test) into folders of its own. */
+export function suiteEntries(name: string, steps?: number): SuiteEntry[] {
+  const stepsOverride = steps ? { steps } : {};
+  // A shortened run (a smoke test of the suite) gets its own run folder and record, so that it can neither resume
+  // a full run's checkpoint nor replace its committed scores.
+  const tag = steps ? `-steps${steps}` : '';
+  if (name === 'toy') {
+    // Seed-major, so that a suite stopped part way (it resumes) has the same seeds of every row.
+    return SEEDS.flatMap((seed) =>
+      TOY_CONFIGS.map((config) => ({ label: config, row: config, seed, config, out: `runs/results/${config}-seed${seed}${tag}`, overrides: { seed, ...stepsOverride }, evalArgs: [] })),
+    );
+  }
+  if (name === 'images') {
+    return ['results/wgan-gp-cpu.json', 'results/sngan-cpu.json', 'results/biggan-cpu.json'].map((config) => {
+      const label = path.basename(config, '.json');
+      return { label, row: label, config, out: `runs/results/${label}${tag}`, overrides: stepsOverride, evalArgs: ['--n', '5000'] };
+    });
+  }
+  if (name === 'biggan-ablation') {
+    // BigGAN's tricks one at a time, after its Table 1, each row at 2,000 steps: two seeds, seed-major, then the
+    // wide row's one seed. It costs three times another row, more than a sitting, so it comes last: the rows the
+    // text draws conclusions from finish first. EMA rows are scored with standing statistics.
+    const entry = (row: (typeof ABLATION)[number], seed: number): SuiteEntry => ({
+      label: row.label,
+      row: row.file,
+      seed,
+      config: `results/ablation/${row.file}.json`,
+      out: `runs/results/ablation-${row.file}-seed${seed}${tag}`,
+      overrides: { seed, ...stepsOverride },
+      evalArgs: ['--n', '10000', ...(row.ema ? ['--standing', '16'] : [])],
+      // The EMA G trails the raw one in runs this short (README): score both, so that rows after EMA are not
+      // judged through its lag alone.
+      rawToo: row.ema,
+    });
+    // Within a seed the attention row trains before the EMA row it builds on: notebook 08 compares the two, and
+    // needs the attention run's generator first.
+    const runOrder = ['0-baseline', '1-shared-hierarchical', '2-ortho', '4-attention', '3-ema'];
+    const twoSeeds = ABLATION.filter((row) => !row.oneSeed);
+    return [
+      ...[0, 1].flatMap((seed) => twoSeeds.map((row) => ({ ...entry(row, seed), runRank: seed * 10 + runOrder.indexOf(row.file) }))),
+      ...ABLATION.filter((row) => row.oneSeed).map((row) => ({ ...entry(row, 0), runRank: 100 })),
+    ];
+  }
+  throw new Error(`unknown suite '${name}': ${SUITES.join(', ')}`);
+}
+
+/** The `npm run train` flags that give an entry's overrides (`--seed 3 --steps 50`). */
+export const trainArgs = (e: SuiteEntry) => Object.entries(e.overrides).flatMap(([key, value]) => [`--${key}`, String(value)]);
+
+/**
+ * An entry's committed record, and why it cannot stand for the run the suite would train and score now (empty:
+ * it can). `root` is the repository's root, for callers elsewhere (a notebook: '..').
+ */
+export function judgeRecord(suiteName: string, e: SuiteEntry, root = '.'): { record?: RunRecord; differ: string[] } {
+  const record = readRecord(scoresDir(suiteName, root), e.out);
+  const config = e.config.endsWith('.json') ? path.join(root, e.config) : e.config;
+  return { record, differ: record ? recordMismatch(record, trainArgs(e), resolveConfig(config, e.overrides), e.evalArgs) : [] };
+}
+
+/** A finished run of a suite: its entry and its committed record. */
+export interface SuiteRecord extends SuiteEntry {
+  record: RunRecord;
+}
+
+/**
+ * The committed records of a suite's finished runs that stand for what the suite trains now, in table order:
+ * what a notebook shows of a suite without training it. A record made otherwise (another config, seed, sample
+ * count) is an error naming the difference, rather than a score quietly compared with others.
+ */
+export function suiteRecords(name: string, o: { root?: string } = {}): SuiteRecord[] {
+  return suiteEntries(name).flatMap((e) => {
+    const { record, differ } = judgeRecord(name, e, o.root);
+    if (!record) return [];
+    if (differ.length) throw new Error(`the record of ${e.out} was made otherwise than the ${name} suite trains now (${differ.join('; ')}): run \`npm run results -- --suite ${name}\` to redo it`);
+    return [{ ...e, record }];
+  });
+}
