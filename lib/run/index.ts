@@ -6,3 +6,4 @@ export { evaluateRun, type EvaluateRunOptions, type RunEvaluation } from './eval
 export { takeSnapshot, type Snapshot } from './snapshot';
 export { readRecord, recordPath, type RunRecord } from './scoreRecords';
 export { SUITES, suiteEntries, suiteRecords, type SuiteEntry, type SuiteRecord } from './suites';
+export { suiteScoreTable, type SuiteScoreTableOptions } from './suiteTable';

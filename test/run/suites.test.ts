@@ -2,7 +2,8 @@ import { test } from 'node:test';
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { SUITES, scoresDir, suiteEntries, suiteRecords } from '../../lib/run/suites';
+import { SUITES, scoresDir, suiteEntries, suiteRecords, type SuiteRecord } from '../../lib/run/suites';
+import { suiteScoreTable } from '../../lib/run/suiteTable';
 import { recordPath } from '../../lib/run/scoreRecords';
 
 // The committed records are the README's tables: a config changed since a record was made (or a record whose run
@@ -25,4 +26,20 @@ test("a suite's entries: the ablation's rows by seed, the attention row trained 
   assert.ok(rank('4-attention', 0) < rank('3-ema', 0) && rank('3-ema', 0) < rank('0-baseline', 1));
   assert.deepEqual(ablation.find((e) => e.row === '3-ema')!.evalArgs, ['--n', '10000', '--standing', '16']);
   assert.throws(() => suiteEntries('toys'), /unknown suite 'toys': toy, images, biggan-ablation/);
+});
+
+test('a score table: one row per config, mean ± sample std over seeds and every seed in order', () => {
+  const images = (fid: number) => ({ extractor: 'x', nReal: 10, nFake: 10, reference: 'r', fid, kid: { mean: 0, std: 0 }, precision: 0.5, recall: 0.25 });
+  const scores = (generator: 'ema' | 'raw', fid: number) => ({ run: 'r', preset: 'p', data: 'd', step: 1, generator, truncation: null, images: images(fid) });
+  const run = (row: string, seed: number, fid: number, raw?: number): SuiteRecord => ({
+    ...suiteEntries('biggan-ablation').find((e) => e.row === row && e.seed === seed)!,
+    record: { config: row, trainArgs: [], eval: scores('ema', fid), ...(raw === undefined ? {} : { evalRaw: scores('raw', raw) }) },
+  });
+  const t = suiteScoreTable([run('3-ema', 1, 12, 9), run('3-ema', 0, 10, 8), run('4-attention', 0, 7, 6)], { labels: { '3-ema': 'without' } });
+  assert.deepEqual(t.header, ['', 'seeds', 'FID ↓', 'IS ↑', 'precision ↑', 'recall ↑', 'class accuracy % ↑']);
+  // Seeds in order whatever the records' order; sample std of 10 and 12 is √2.
+  assert.deepEqual(t.rows[0], ['without', '0, 1', '11.00 ± 1.41 (10.00, 12.00)', '–', '0.500 ± 0.000 (0.500, 0.500)', '0.250 ± 0.000 (0.250, 0.250)', '–']);
+  assert.equal(t.rows[1][2], '7.00', 'one seed: its value alone');
+  assert.equal(suiteScoreTable([run('3-ema', 0, 10, 8)], { generator: 'evalRaw' }).rows[0][2], '8.00');
+  assert.throws(() => suiteScoreTable([run('4-attention', 0, 7)], { generator: 'evalRaw' }), /has no raw-G image scores/);
 });
