@@ -20,6 +20,7 @@ import { unsortedSegmentSumConfig } from './wasm/unsortedSegmentSum';
 import { registerSpectralNormGrad, spectralNormConfigs } from './wasm/spectralNorm';
 import { cpuResizeNearestNeighborGradConfig } from './cpu/resizeNearestNeighborGrad';
 import { nativeConvKernels } from './native/conv2d';
+import { useNativeProducts } from './native/matmul';
 import { loadNativeAddon } from './native/load';
 
 export { registerZeroGradients } from './zeroGradients';
@@ -126,8 +127,9 @@ function patchNative(options: GanKernelOptions): string[] {
   if (options.threads != null) addon.setThreads(options.threads);
   const configs = nativeConvKernels(addon, (name) => tf.getKernel(name, 'wasm')?.kernelFunc);
   for (const config of configs) replaceKernel(config);
+  const products = useNativeProducts(addon) ? ['native: BatchMatMul (batched)'] : [];
   const { version, isa } = addon.info();
-  return configs.map((c) => `native: ${c.kernelName}`).concat(`native: oneDNN ${version} on ${isa}`);
+  return configs.map((c) => `native: ${c.kernelName}`).concat(products, `native: oneDNN ${version} on ${isa}`);
 }
 
 /** Replaces stock cpu kernels that compute wrong results (see each kernel's comment). */

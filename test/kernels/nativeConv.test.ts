@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { describeBackend, initBackend, tf } from '../../lib';
 import { setNativeKernels } from '../../lib/kernels';
 import { loadNativeAddon } from '../../lib/kernels/native/load';
+import { useNativeProducts } from '../../lib/kernels/native/matmul';
 import { maxAbs, maxAbsDiff, on, seeded } from '../helpers';
 import { cases, convResults, type ConvCase } from './convCases';
 
@@ -20,21 +21,31 @@ function nativeAddon() {
 }
 
 /**
- * Runs `body` with the addon's calls counted (`calls()` so far), so a test can tell which path computed; restores
- * the addon and the native switch after.
+ * Runs `body` with the addon's calls counted (`calls()`: convolutions so far, `products()`: batched matrix
+ * products), so a test can tell which path computed; restores the addon and the native switch after.
  */
-async function countingAddonCalls(body: (calls: () => number) => void | Promise<void>): Promise<void> {
+async function countingAddonCalls(body: (calls: () => number, products: () => number) => void | Promise<void>): Promise<void> {
   const native = nativeAddon();
   let calls = 0;
+  let products = 0;
   const original = native.conv;
   native.conv = (...args) => {
     calls++;
     return original.apply(native, args);
   };
+  // BatchMatMul holds the addon's matmul bound at registration: count it through a wrapper installed the same way.
+  const originalMatmul = native.matmul!;
+  native.matmul = (...args) => {
+    products++;
+    return originalMatmul.apply(native, args);
+  };
+  useNativeProducts(native);
   try {
-    await body(() => calls);
+    await body(() => calls, () => products);
   } finally {
     native.conv = original;
+    native.matmul = originalMatmul;
+    useNativeProducts(native);
     setNativeKernels(true);
   }
 }
@@ -72,7 +83,7 @@ test('native conv kernels match cpu: forward, input and filter gradients, stride
 test('the wasm backend reports the native kernels, and turning them off runs the wasm ones', { skip }, async () => {
   const info = await initBackend({ backend: 'wasm' });
   const report = describeBackend(info);
-  assert.match(report, /kernels native: Conv2D, Conv2DBackpropInput, Conv2DBackpropFilter, oneDNN \d+\.\d+/);
+  assert.match(report, /kernels native: Conv2D, Conv2DBackpropInput, Conv2DBackpropFilter, BatchMatMul \(batched\), oneDNN \d+\.\d+/);
   // The switch really changes the path: count the addon's calls with it on and off.
   await countingAddonCalls((calls) => {
     const conv = () => tf.tidy(() => tf.conv2d(tf.ones([1, 5, 5, 2]) as tf.Tensor4D, tf.ones([3, 3, 2, 4]) as tf.Tensor4D, 1, 'same').dataSync());
@@ -130,14 +141,62 @@ test('dense products run as native 1×1 convolutions where the addon runs, and e
     );
   const want = await on('cpu', products);
   await initBackend({ backend: 'wasm' });
-  await countingAddonCalls((calls) => {
+  await countingAddonCalls((calls, batched) => {
     const got = products();
-    assert.ok(calls() >= shapes.length + 2, `every product went through the addon (${calls()} calls)`);
+    assert.equal(calls(), shapes.length - 1, 'every single product went through the addon as one convolution');
+    assert.equal(batched(), 1, 'the batched one as one native product');
     got.forEach((g, i) => assert.ok(maxAbsDiff(g, want[i]) < 1e-5 * Math.max(1, maxAbs(want[i])), `${JSON.stringify(shapes[i])}: |Δ| ${maxAbsDiff(g, want[i])}`));
     setNativeKernels(false);
-    const before = calls();
+    const before = calls() + batched();
     const stock = products();
-    assert.equal(calls() - before, 0, 'switched off, the products run on XNNPACK');
+    assert.equal(calls() + batched() - before, 0, 'switched off, the products run on XNNPACK');
     stock.forEach((g, i) => assert.ok(maxAbsDiff(g, want[i]) < 1e-5 * Math.max(1, maxAbs(want[i]))));
   });
 });
+
+test("batched products (attention's) run as one native call each, equal cpu in every transpose and broadcast, and free what they make", { skip }, async () => {
+  const size = (d: number[]) => d.reduce((p, q) => p * q, 1);
+  // θφᵀ and βg of a 16×16 block (pooled keys), a 4-D batch, B shared by every A, and A shared by every B.
+  const shapes = [
+    { a: [4, 256, 8], b: [4, 64, 8], transposeA: false, transposeB: true },
+    { a: [4, 256, 64], b: [4, 64, 32], transposeA: false, transposeB: false },
+    { a: [4, 256, 64], b: [4, 256, 32], transposeA: true, transposeB: false },
+    { a: [4, 64, 256], b: [4, 32, 64], transposeA: true, transposeB: true },
+    { a: [2, 3, 6, 5], b: [2, 3, 5, 4], transposeA: false, transposeB: false },
+    { a: [5, 6, 7], b: [7, 3], transposeA: false, transposeB: false },
+    { a: [6, 7], b: [5, 7, 3], transposeA: false, transposeB: false },
+  ];
+  const inputs = (s: (typeof shapes)[number], i: number) =>
+    [tf.tensor(seeded(size(s.a), 30 + i), s.a), tf.tensor(seeded(size(s.b), 40 + i), s.b)];
+  const products = () => shapes.map((s, i) => tf.tidy(() => {
+    const [a, b] = inputs(s, i);
+    return Float32Array.from(tf.matMul(a as tf.Tensor3D, b as tf.Tensor3D, s.transposeA, s.transposeB).dataSync());
+  }));
+  // The gradients of attention's first product go through BatchMatMul with the other transposes.
+  const gradients = () => tf.tidy(() => {
+    const [a, b] = inputs(shapes[0], 0);
+    const f = (x: tf.Tensor, y: tf.Tensor) => tf.sum(tf.square(tf.matMul(x as tf.Tensor3D, y as tf.Tensor3D, false, true)));
+    return tf.grads(f)([a, b]).map((g) => Float32Array.from(g.dataSync()));
+  });
+  const want = await on('cpu', () => ({ p: products(), g: gradients() }));
+  await initBackend({ backend: 'wasm' });
+  await countingAddonCalls((_, batched) => {
+    const got = products();
+    // All but the last (A shared by every B, which the native product does not take) in one call each.
+    assert.equal(batched(), shapes.length - 1);
+    got.forEach((g, i) => assert.ok(maxAbsDiff(g, want.p[i]) < 1e-5 * Math.max(1, maxAbs(want.p[i])), `${JSON.stringify(shapes[i])}: |Δ| ${maxAbsDiff(g, want.p[i])}`));
+    gradients().forEach((g, i) => assert.ok(maxAbsDiff(g, want.g[i]) < 1e-5 * Math.max(1, maxAbs(want.g[i])), `gradient ${i}: |Δ| ${maxAbsDiff(g, want.g[i])}`));
+    products();
+    const before = { tensors: tf.memory().numTensors, ids: tf.engine().backend.numDataIds() };
+    products();
+    gradients();
+    assert.equal(tf.memory().numTensors, before.tensors);
+    assert.equal(tf.engine().backend.numDataIds(), before.ids);
+  });
+  const native = nativeAddon();
+  const heap = new Float32Array(16);
+  assert.throws(() => native.matmul!(heap, Int32Array.from([2, 2, 2, 2, 2, 0, 0, 0, 0, 9])), /outside the wasm heap/);
+  assert.throws(() => native.matmul!(heap, Int32Array.from([2, 3, 1, 1, 1, 0, 0, 0, 0, 0])), /B's batch must equal A's or be 1/);
+  assert.throws(() => native.matmul!(heap, new Int32Array(3)), /7 fields and 3 offsets/);
+});
+

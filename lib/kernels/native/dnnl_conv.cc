@@ -1,4 +1,4 @@
-// Convolutions for the wasm backend, computed by oneDNN (the library PyTorch's CPU convolutions use) directly on
+// Convolutions (and batched matrix products) for the wasm backend, computed by oneDNN (the library PyTorch's CPU convolutions use) directly on
 // the wasm heap: TF.js keeps every wasm tensor in one linear memory, so a kernel passes that memory and element
 // offsets, and oneDNN reads and writes the tensors in place. No copy in or out; AVX2/AVX-512 with FMA instead of
 // wasm's 128-bit SIMD.
@@ -195,6 +195,93 @@ napi_value fail(napi_env env, const std::string &message) {
   return nullptr;
 }
 
+// A batch of matrix products C[i] = op(A[i]) · op(B[i]), for BatchMatMul: attention's products are many small
+// matrices (one per image), which one matmul primitive computes in a single call where a loop over the batch paid a
+// call's fixed cost per image. Transposed operands are read through strides, without a copy.
+struct Product {
+  int batchA, batchB, m, k, n, transA, transB;
+  int batch() const { return batchA > batchB ? batchA : batchB; }
+  // A is stored [batchA, m, k], or [batchA, k, m] when transposed; B [batchB, k, n], or [batchB, n, k].
+  memory::desc a() const {
+    return memory::desc({batchA, m, k}, dt::f32,
+                        transA ? memory::dims{(memory::dim)m * k, 1, m} : memory::dims{(memory::dim)m * k, k, 1});
+  }
+  memory::desc b() const {
+    return memory::desc({batchB, k, n}, dt::f32,
+                        transB ? memory::dims{(memory::dim)k * n, 1, k} : memory::dims{(memory::dim)k * n, n, 1});
+  }
+  memory::desc c() const { return memory::desc({batch(), m, n}, dt::f32, memory::dims{(memory::dim)m * n, n, 1}); }
+  std::string key() const {
+    char buf[128];
+    std::snprintf(buf, sizeof buf, "%d,%d,%d,%d,%d,%d,%d", batchA, batchB, m, k, n, transA, transB);
+    return buf;
+  }
+};
+
+std::map<std::string, dnnl::matmul> &products() {
+  static std::map<std::string, dnnl::matmul> cache;
+  return cache;
+}
+
+void multiply(const Product &p, float *heap, int64_t a, int64_t b, int64_t out) {
+  auto key = p.key();
+  auto found = products().find(key);
+  if (found == products().end()) {
+    if (products().size() >= 512) products().clear();
+#if DNNL_VERSION_MAJOR >= 3
+    dnnl::matmul::primitive_desc pd(engine(), p.a(), p.b(), p.c());
+#else
+    dnnl::matmul::primitive_desc pd(dnnl::matmul::desc(p.a(), p.b(), p.c()), engine());
+#endif
+    found = products().emplace(key, dnnl::matmul(pd)).first;
+  }
+  auto &e = engine();
+  memory ma(p.a(), e, heap + a), mb(p.b(), e, heap + b), mc(p.c(), e, heap + out);
+  found->second.execute(stream(), {{DNNL_ARG_SRC, ma}, {DNNL_ARG_WEIGHTS, mb}, {DNNL_ARG_DST, mc}});
+  stream().wait();
+}
+
+// matmul(heap: Float32Array over the wasm memory, params: Int32Array) — params: batchA, batchB, m, k, n,
+// transposeA, transposeB (0 or 1), then the element offsets of A, B and the output. The batches are equal, or B's
+// is 1 (one matrix for every A).
+napi_value Matmul(napi_env env, napi_callback_info info) {
+  size_t argc = 2;
+  napi_value args[2];
+  napi_get_cb_info(env, info, &argc, args, nullptr, nullptr);
+  if (argc != 2) return fail(env, "matmul(heap, params) takes 2 arguments");
+  napi_typedarray_type type;
+  size_t heapLength, paramCount;
+  void *heapData, *paramData;
+  if (napi_get_typedarray_info(env, args[0], &type, &heapLength, &heapData, nullptr, nullptr) != napi_ok ||
+      type != napi_float32_array) {
+    return fail(env, "matmul: heap must be a Float32Array over the wasm memory");
+  }
+  if (napi_get_typedarray_info(env, args[1], &type, &paramCount, &paramData, nullptr, nullptr) != napi_ok ||
+      type != napi_int32_array || paramCount != 10) {
+    return fail(env, "matmul: params must be an Int32Array of 7 fields and 3 offsets");
+  }
+  const int32_t *q = static_cast<const int32_t *>(paramData);
+  Product p{q[0], q[1], q[2], q[3], q[4], q[5], q[6]};
+  for (int i = 0; i < 5; i++) {
+    if (q[i] < 1) return fail(env, "matmul: size field " + std::to_string(i) + " is " + std::to_string(q[i]) + ", not ≥ 1");
+  }
+  if ((p.transA != 0 && p.transA != 1) || (p.transB != 0 && p.transB != 1)) return fail(env, "matmul: transpose flags must be 0 or 1");
+  if (p.batchA != p.batchB && p.batchB != 1) return fail(env, "matmul: B's batch must equal A's or be 1");
+  const int64_t sizes[3] = {(int64_t)p.batchA * p.m * p.k, (int64_t)p.batchB * p.k * p.n, (int64_t)p.batch() * p.m * p.n};
+  for (int i = 0; i < 3; i++) {
+    const int64_t offset = q[7 + i];
+    if (offset < 0 || offset + sizes[i] > (int64_t)heapLength) {
+      return fail(env, "matmul: a tensor lies outside the wasm heap (offset " + std::to_string(offset) + ")");
+    }
+  }
+  try {
+    multiply(p, static_cast<float *>(heapData), q[7], q[8], q[9]);
+  } catch (const dnnl::error &e) {
+    return fail(env, std::string("oneDNN matmul failed: ") + e.what() + " (product " + p.key() + ")");
+  }
+  return nullptr;
+}
+
 // conv(kind, heap: Float32Array over the wasm memory, params: Int32Array) — params holds the 15 geometry fields
 // in Geometry's order, then the element offsets a, b, out.
 napi_value Conv(napi_env env, napi_callback_info info) {
@@ -282,10 +369,11 @@ napi_value SetThreads(napi_env env, napi_callback_info info) {
 napi_value Init(napi_env env, napi_value exports) {
   napi_property_descriptor props[] = {
       {"conv", nullptr, Conv, nullptr, nullptr, nullptr, napi_default_method, nullptr},
+      {"matmul", nullptr, Matmul, nullptr, nullptr, nullptr, napi_default_method, nullptr},
       {"info", nullptr, Info, nullptr, nullptr, nullptr, napi_default_method, nullptr},
       {"setThreads", nullptr, SetThreads, nullptr, nullptr, nullptr, napi_default_method, nullptr},
   };
-  napi_define_properties(env, exports, 3, props);
+  napi_define_properties(env, exports, 4, props);
   return exports;
 }
 

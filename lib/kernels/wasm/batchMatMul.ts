@@ -1,6 +1,7 @@
 import { broadcast_util } from '@tensorflow/tfjs-core';
 import type { BatchMatMulAttrs, KernelConfig, KernelFunc, TensorInfo } from '@tensorflow/tfjs-core';
 import { nativeConvolutionsActive } from '../native/conv2d';
+import { nativeBatchedProduct } from '../native/matmul';
 import { composite, type KernelScope, type WasmBackend } from './compose';
 
 /**
@@ -34,6 +35,12 @@ export function makeBatchMatMul(stock: KernelFunc): KernelConfig {
     const k = transposeA ? ra : ca;
     const n = transposeB ? rb : cb;
     const outShape = [...broadcast_util.assertAndGetBroadcastShape(outerA, outerB), m, n];
+    if (Math.max(batchA, batchB) > 1) {
+      // Many products at once (attention's, one per image) in one native call, operands read in place through
+      // strides: the loop below pays a call's fixed cost per matrix (BigGAN steps with attention ran 4× slower).
+      const batched = nativeBatchedProduct(backend, a, b, { batchA, batchB, m, k, n, transposeA, transposeB }, outShape);
+      if (batched) return batched;
+    }
     return composite(backend, (s) => {
       const plain = { transposeA: false, transposeB: false };
       // One [1, m, k]·[1, k, n] product: stock XNNPACK, or the native 1×1 convolution.
