@@ -13,8 +13,8 @@ import type { RunEvaluation } from '../run/evaluateRun';
 import { cliArgs, numberFlag, runMain } from './args';
 import { formatMeanStd } from '../metrics/spread';
 import { uniformCoverage } from '../metrics/modeCoverage';
-import { grid25, ring8, type ToyMixture } from '../../datasets';
 import { resolveConfig } from '../run/config';
+import { TOYS } from '../run/build';
 import { RunFolder } from '../run/runFolder';
 import { recordPath, settingsMismatch, writeRecord, type RunRecord } from '../run/scoreRecords';
 import { SEEDS, judgeRecord, scoresDir, suiteEntries, trainArgs, type SuiteEntry } from '../run/suites';
@@ -87,9 +87,8 @@ function table(records: Records): string {
  * modes it "covers", is a haze over the region, not a generator that found the modes.
  */
 function chanceRows(mixtures: string[]): string[] {
-  const toys: Record<string, ToyMixture> = { ring8: ring8(), grid25: grid25() };
-  return [...new Set(mixtures)].filter((name) => name in toys).map((name) => {
-    const m = toys[name];
+  return [...new Set(mixtures)].filter((name) => name in TOYS).map((name) => {
+    const m = TOYS[name]();
     const t = SEEDS.map((seed) => uniformCoverage(m.centres, m.sigma, { seed }));
     const [[x0, x1], [y0, y1]] = t[0].box;
     const square = `[${x0.toFixed(2)}, ${x1.toFixed(2)}] × [${y0.toFixed(2)}, ${y1.toFixed(2)}]`;

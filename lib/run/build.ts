@@ -11,7 +11,8 @@ import { loadMnist } from '../../datasets/mnist';
 import { grid25, ring8, type ToyMixture } from '../../datasets/toy';
 import type { RunConfig } from './config';
 
-const TOYS: Record<string, () => ToyMixture> = { ring8, grid25 };
+/** The toy mixtures a run config names as its data. */
+export const TOYS: Record<string, () => ToyMixture> = { ring8, grid25 };
 
 /** A run's training data: points of a toy mixture, or labelled images. */
 export type RunData =
