@@ -19,11 +19,13 @@ test("every committed score record is one of its suite's runs, made as the suite
   }
 });
 
-test("a suite's entries: the ablation's rows by seed, the attention row trained before the EMA row", () => {
+test("a suite's entries: the ablation's rows by seed; notebook 08's two rows, attention first, before the rest", () => {
   const ablation = suiteEntries('biggan-ablation');
   assert.deepEqual(ablation.filter((e) => e.seed === 1).map((e) => e.row), ['0-baseline', '1-shared-hierarchical', '2-ortho', '3-ema', '4-attention']);
   const rank = (row: string, seed: number) => ablation.find((e) => e.row === row && e.seed === seed)!.runRank!;
-  assert.ok(rank('4-attention', 0) < rank('3-ema', 0) && rank('3-ema', 0) < rank('0-baseline', 1));
+  assert.ok(rank('4-attention', 0) < rank('3-ema', 0) && rank('3-ema', 0) < rank('4-attention', 1));
+  assert.ok(rank('4-attention', 1) < rank('3-ema', 1) && rank('3-ema', 1) < rank('0-baseline', 1));
+  assert.ok(rank('2-ortho', 1) < rank('5-wide', 0), 'the wide row, three rows long, comes last');
   assert.deepEqual(ablation.find((e) => e.row === '3-ema')!.evalArgs, ['--n', '10000', '--standing', '16']);
   assert.throws(() => suiteEntries('toys'), /unknown suite 'toys': toy, images, biggan-ablation/);
 });
