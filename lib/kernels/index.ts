@@ -127,7 +127,7 @@ function patchNative(options: GanKernelOptions): string[] {
   if (options.threads != null) addon.setThreads(options.threads);
   const configs = nativeConvKernels(addon, (name) => tf.getKernel(name, 'wasm')?.kernelFunc);
   for (const config of configs) replaceKernel(config);
-  const products = useNativeProducts(addon) ? ['native: BatchMatMul (batched)'] : [];
+  const products = useNativeProducts(addon) ? ['native: BatchMatMul'] : [];
   const { version, isa } = addon.info();
   return configs.map((c) => `native: ${c.kernelName}`).concat(products, `native: oneDNN ${version} on ${isa}`);
 }

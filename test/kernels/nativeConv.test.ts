@@ -83,7 +83,7 @@ test('native conv kernels match cpu: forward, input and filter gradients, stride
 test('the wasm backend reports the native kernels, and turning them off runs the wasm ones', { skip }, async () => {
   const info = await initBackend({ backend: 'wasm' });
   const report = describeBackend(info);
-  assert.match(report, /kernels native: Conv2D, Conv2DBackpropInput, Conv2DBackpropFilter, BatchMatMul \(batched\), oneDNN \d+\.\d+/);
+  assert.match(report, /kernels native: Conv2D, Conv2DBackpropInput, Conv2DBackpropFilter, BatchMatMul, oneDNN \d+\.\d+/);
   // The switch really changes the path: count the addon's calls with it on and off.
   await countingAddonCalls((calls) => {
     const conv = () => tf.tidy(() => tf.conv2d(tf.ones([1, 5, 5, 2]) as tf.Tensor4D, tf.ones([3, 3, 2, 4]) as tf.Tensor4D, 1, 'same').dataSync());
@@ -121,7 +121,7 @@ test('native kernels free what they make and refuse offsets outside the heap', {
   assert.throws(() => native.conv(0, heap, empty), /geometry field 6 is 0/);
 });
 
-test('dense products run as native 1×1 convolutions where the addon runs, and equal cpu in every transpose', { skip }, async () => {
+test('dense products run as one native product each where the addon runs (1×1 convolutions with an older addon), and equal cpu in every transpose', { skip }, async () => {
   // [m, k]·[k, n] in all four transpose combinations, and a batched one (self-attention's shape).
   const shapes = [
     { a: [7, 5], b: [5, 3], transposeA: false, transposeB: false },
@@ -143,13 +143,22 @@ test('dense products run as native 1×1 convolutions where the addon runs, and e
   await initBackend({ backend: 'wasm' });
   await countingAddonCalls((calls, batched) => {
     const got = products();
-    assert.equal(calls(), shapes.length - 1, 'every single product went through the addon as one convolution');
-    assert.equal(batched(), 1, 'the batched one as one native product');
+    assert.equal(batched(), shapes.length, 'every product, transposed or batched, as one native product');
+    assert.equal(calls(), 0);
     got.forEach((g, i) => assert.ok(maxAbsDiff(g, want[i]) < 1e-5 * Math.max(1, maxAbs(want[i])), `${JSON.stringify(shapes[i])}: |Δ| ${maxAbsDiff(g, want[i])}`));
+    // An addon built before its matmul: each single product is one 1×1 convolution.
+    const native = nativeAddon();
+    useNativeProducts({ ...native, matmul: undefined });
+    const before = batched();
+    const older = products();
+    assert.equal(batched(), before);
+    assert.equal(calls(), shapes.length - 1 + 3, 'each single product as one convolution, the batch of 3 as three');
+    older.forEach((g, i) => assert.ok(maxAbsDiff(g, want[i]) < 1e-5 * Math.max(1, maxAbs(want[i])), `older addon, ${JSON.stringify(shapes[i])}`));
+    useNativeProducts(native);
     setNativeKernels(false);
-    const before = calls() + batched();
+    const counted = calls() + batched();
     const stock = products();
-    assert.equal(calls() + batched() - before, 0, 'switched off, the products run on XNNPACK');
+    assert.equal(calls() + batched() - counted, 0, 'switched off, the products run on XNNPACK');
     stock.forEach((g, i) => assert.ok(maxAbsDiff(g, want[i]) < 1e-5 * Math.max(1, maxAbs(want[i]))));
   });
 });

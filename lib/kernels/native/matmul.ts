@@ -6,7 +6,7 @@ import type { NativeAddon } from './load';
 /** The addon's product, once `useNativeProducts` has found it (an addon built before `matmul` existed has none). */
 let matmul: ((heap: Float32Array, params: Int32Array) => void) | null = null;
 
-/** Lets BatchMatMul's batched products run natively (called where the native convolutions are registered). */
+/** Lets BatchMatMul's products run natively (called where the native convolutions are registered). */
 export function useNativeProducts(addon: NativeAddon): boolean {
   matmul = addon.matmul ? addon.matmul.bind(addon) : null;
   return matmul !== null;
@@ -14,7 +14,7 @@ export function useNativeProducts(addon: NativeAddon): boolean {
 
 const params = new Int32Array(10);
 
-/** A batched product oneDNN can take: float32, the batches equal or B's a single matrix. */
+/** A (batched) product oneDNN can take: float32, the batches equal or B's a single matrix. */
 export interface BatchedProduct {
   batchA: number;
   batchB: number;

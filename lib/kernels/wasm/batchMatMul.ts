@@ -6,11 +6,13 @@ import { composite, type KernelScope, type WasmBackend } from './compose';
 
 /**
  * The stock wasm BatchMatMul reaches XNNPACK only for a single, un-transposed product; the transposed products
- * every dense layer's gradient needs (dx = dy·Wᵀ, dW = xᵀ·dy) and batched ones run a naive loop. Transposing an
- * operand costs one pass over it; the product then runs on XNNPACK, one batch entry at a time — or, where the
- * native oneDNN kernels run, as a 1×1 convolution of an [1, 1, m, k] image with a [1, 1, k, n] filter, which
- * oneDNN computes with AVX-512 (measured on the 2-core machine: 64–87 GFLOP/s against XNNPACK's 23–46 for the
- * products of PacGAN's toy players and BigGAN's dense layers; the results agree to float rounding).
+ * every dense layer's gradient needs (dx = dy·Wᵀ, dW = xᵀ·dy) and batched ones run a naive loop. Where the native
+ * oneDNN kernels run, every float32 product is one call to oneDNN's matmul, transposed operands read in place
+ * through strides and a batch in one call (measured on the 2-core machine: XNNPACK's 23–46 GFLOP/s against
+ * oneDNN's 64–87 for the products of PacGAN's toy players and BigGAN's dense layers; reading the transposes in
+ * place rather than copying them made a PacGAN4 toy step 11% faster). Otherwise a transposed operand costs one pass
+ * over it and the product runs on XNNPACK one batch entry at a time — or, with an addon built before its matmul,
+ * as a 1×1 convolution of an [1, 1, m, k] image with a [1, 1, k, n] filter. The results agree to float rounding.
  */
 export function makeBatchMatMul(stock: KernelFunc): KernelConfig {
   function batchMatMul(args: { inputs: { a: TensorInfo; b: TensorInfo }; backend: WasmBackend; attrs: BatchMatMulAttrs }): TensorInfo {
@@ -35,12 +37,10 @@ export function makeBatchMatMul(stock: KernelFunc): KernelConfig {
     const k = transposeA ? ra : ca;
     const n = transposeB ? rb : cb;
     const outShape = [...broadcast_util.assertAndGetBroadcastShape(outerA, outerB), m, n];
-    if (Math.max(batchA, batchB) > 1) {
-      // Many products at once (attention's, one per image) in one native call, operands read in place through
-      // strides: the loop below pays a call's fixed cost per matrix (BigGAN steps with attention ran 4× slower).
-      const batched = nativeBatchedProduct(backend, a, b, { batchA, batchB, m, k, n, transposeA, transposeB }, outShape);
-      if (batched) return batched;
-    }
+    // One native call however many products (attention's, one per image): the loop below pays a call's fixed cost
+    // per matrix (BigGAN steps with attention ran 4× slower), and a copy per transposed operand.
+    const direct = nativeBatchedProduct(backend, a, b, { batchA, batchB, m, k, n, transposeA, transposeB }, outShape);
+    if (direct) return direct;
     return composite(backend, (s) => {
       const plain = { transposeA: false, transposeB: false };
       // One [1, m, k]·[1, k, n] product: stock XNNPACK, or the native 1×1 convolution.
