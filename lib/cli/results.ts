@@ -6,7 +6,7 @@
  * state) stay out of the repository, and the records are what lets the next sitting skip the finished runs. The
  * Markdown table, built from the records alone, goes to results/<suite>.md.
  */
-import { spawn } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { RunEvaluation } from '../run/evaluateRun';
@@ -18,6 +18,7 @@ import { TOYS } from '../run/build';
 import { RunFolder } from '../run/runFolder';
 import { recordPath, settingsMismatch, writeRecord, type RunRecord } from '../run/scoreRecords';
 import { SEEDS, judgeRecord, scoresDir, suiteEntries, trainArgs, type SuiteEntry } from '../run/suites';
+import { runWorkQueue } from '../run/workQueue';
 
 /** PacGAN's Table 1 (Lin et al., 2018; means of 10 runs of 400 epochs): modes, high-quality %, reverse KL. */
 const PACGAN_TABLE1: Record<string, string> = {
@@ -30,12 +31,21 @@ const PACGAN_TABLE1: Record<string, string> = {
   'toy-grid-msgan': '– (not in the paper)',
 };
 
+/** The commands running now, so that a failure in one worker can stop the others' (see the workers below). */
+const running = new Set<ChildProcess>();
+
 function run(args: string[], log: string): Promise<void> {
   return new Promise((resolve, reject) => {
     const out = fs.openSync(log, 'a');
     fs.writeSync(out, `$ node ${args.join(' ')}\n`);
     const p = spawn(process.execPath, args, { stdio: ['ignore', out, out], env: process.env });
-    p.on('exit', (code) => (code === 0 ? resolve() : reject(new Error(`node ${args.join(' ')} failed (exit ${code}); see ${log}`))));
+    running.add(p);
+    p.on('exit', (code, signal) => {
+      running.delete(p);
+      fs.closeSync(out);
+      if (code === 0) resolve();
+      else reject(new Error(`node ${args.join(' ')} failed (${signal ? `stopped by ${signal}` : `exit ${code}`}); see ${log}`));
+    });
   });
 }
 
@@ -147,25 +157,24 @@ runMain(async () => {
       return true;
     });
     if (refusals.length) throw new Error(refusals.join('\n'));
-    const worker = async () => {
-      for (let e = queue.shift(); e; e = queue.shift()) {
-        const folder = new RunFolder(e.out);
-        fs.mkdirSync(e.out, { recursive: true });
-        const log = path.join(e.out, 'results.log');
-        const t0 = Date.now();
-        if (!fs.existsSync(path.join(e.out, 'eval.json'))) {
-          const resume = folder.hasCheckpoint();
-          await run(['build/lib/cli/train.js', ...(resume ? ['--resume'] : ['--config', e.config]), '--out', e.out, ...trainArgs(e)], log);
-          await run(['build/lib/cli/evaluate.js', '--checkpoint', e.out, ...e.evalArgs], log);
-        }
-        if (e.rawToo && !fs.existsSync(path.join(e.out, 'eval-raw.json'))) {
-          await run(['build/lib/cli/evaluate.js', '--checkpoint', e.out, '--raw', '--n', '10000', '--json', path.join(e.out, 'eval-raw.json')], log);
-        }
-        writeRecord(scoresDir(a.suite!), e.out, e.config, trainArgs(e), e.evalArgs);
-        console.log(`${e.out}: ${((Date.now() - t0) / 1000).toFixed(0)} s, scores in ${recordPath(scoresDir(a.suite!), e.out)}`);
+    const runEntry = async (e: SuiteEntry) => {
+      const folder = new RunFolder(e.out);
+      fs.mkdirSync(e.out, { recursive: true });
+      const log = path.join(e.out, 'results.log');
+      const t0 = Date.now();
+      if (!fs.existsSync(path.join(e.out, 'eval.json'))) {
+        const resume = folder.hasCheckpoint();
+        await run(['build/lib/cli/train.js', ...(resume ? ['--resume'] : ['--config', e.config]), '--out', e.out, ...trainArgs(e)], log);
+        await run(['build/lib/cli/evaluate.js', '--checkpoint', e.out, ...e.evalArgs], log);
       }
+      if (e.rawToo && !fs.existsSync(path.join(e.out, 'eval-raw.json'))) {
+        await run(['build/lib/cli/evaluate.js', '--checkpoint', e.out, '--raw', '--n', '10000', '--json', path.join(e.out, 'eval-raw.json')], log);
+      }
+      writeRecord(scoresDir(a.suite!), e.out, e.config, trainArgs(e), e.evalArgs);
+      console.log(`${e.out}: ${((Date.now() - t0) / 1000).toFixed(0)} s, scores in ${recordPath(scoresDir(a.suite!), e.out)}`);
     };
-    await Promise.all(Array.from({ length: jobs }, worker));
+    // A failed run stops the other (with --jobs 2) by SIGTERM, on which train.js writes a checkpoint to resume from.
+    await runWorkQueue(queue, { jobs, work: runEntry, onFailure: () => running.forEach((p) => p.kill('SIGTERM')) });
   }
   // The tables hold only records that stand for what the suite trains now; others are named, not shown.
   const records: Records = new Map(entries.map((e) => {

@@ -7,3 +7,4 @@ export { takeSnapshot, type Snapshot } from './snapshot';
 export { readRecord, recordPath, type RunRecord } from './scoreRecords';
 export { SUITES, suiteEntries, suiteRecords, type SuiteEntry, type SuiteRecord } from './suites';
 export { suiteScoreTable, type SuiteScoreTableOptions } from './suiteTable';
+export { runWorkQueue, type WorkQueueOptions } from './workQueue';
