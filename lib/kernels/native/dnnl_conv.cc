@@ -195,6 +195,49 @@ napi_value fail(napi_env env, const std::string &message) {
   return nullptr;
 }
 
+// What both kernels' calls pass: the wasm memory as a Float32Array, and an Int32Array of sizes then offsets.
+struct HeapArgs {
+  float *heap;
+  int64_t heapLength;
+  const int32_t *params;
+};
+
+// Reads a call's (heap, params); false, with a JS error thrown, unless heap is a Float32Array and params an
+// Int32Array of `count` values (`layout` says what they are, for the message).
+bool readHeapArgs(napi_env env, const std::string &name, napi_value heap, napi_value params, size_t count,
+                  const std::string &layout, HeapArgs &out) {
+  napi_typedarray_type type;
+  size_t length;
+  void *data;
+  if (napi_get_typedarray_info(env, heap, &type, &length, &data, nullptr, nullptr) != napi_ok ||
+      type != napi_float32_array) {
+    fail(env, name + ": heap must be a Float32Array over the wasm memory");
+    return false;
+  }
+  out.heap = static_cast<float *>(data);
+  out.heapLength = (int64_t)length;
+  if (napi_get_typedarray_info(env, params, &type, &length, &data, nullptr, nullptr) != napi_ok ||
+      type != napi_int32_array || length != count) {
+    fail(env, name + ": params must be an Int32Array of " + layout);
+    return false;
+  }
+  out.params = static_cast<const int32_t *>(data);
+  return true;
+}
+
+// Every tensor must lie inside the heap, or a wrong offset would write over other tensors: the three offsets start
+// at params[first], and sizes are the tensors' element counts in the same order.
+bool tensorsInHeap(napi_env env, const std::string &name, const HeapArgs &a, int first, const int64_t sizes[3]) {
+  for (int i = 0; i < 3; i++) {
+    const int64_t offset = a.params[first + i];
+    if (offset < 0 || offset + sizes[i] > a.heapLength) {
+      fail(env, name + ": a tensor lies outside the wasm heap (offset " + std::to_string(offset) + ")");
+      return false;
+    }
+  }
+  return true;
+}
+
 // A batch of matrix products C[i] = op(A[i]) · op(B[i]), for BatchMatMul: attention's products are many small
 // matrices (one per image), which one matmul primitive computes in a single call where a loop over the batch paid a
 // call's fixed cost per image. Transposed operands are read through strides, without a copy.
@@ -249,18 +292,9 @@ napi_value Matmul(napi_env env, napi_callback_info info) {
   napi_value args[2];
   napi_get_cb_info(env, info, &argc, args, nullptr, nullptr);
   if (argc != 2) return fail(env, "matmul(heap, params) takes 2 arguments");
-  napi_typedarray_type type;
-  size_t heapLength, paramCount;
-  void *heapData, *paramData;
-  if (napi_get_typedarray_info(env, args[0], &type, &heapLength, &heapData, nullptr, nullptr) != napi_ok ||
-      type != napi_float32_array) {
-    return fail(env, "matmul: heap must be a Float32Array over the wasm memory");
-  }
-  if (napi_get_typedarray_info(env, args[1], &type, &paramCount, &paramData, nullptr, nullptr) != napi_ok ||
-      type != napi_int32_array || paramCount != 10) {
-    return fail(env, "matmul: params must be an Int32Array of 7 fields and 3 offsets");
-  }
-  const int32_t *q = static_cast<const int32_t *>(paramData);
+  HeapArgs a;
+  if (!readHeapArgs(env, "matmul", args[0], args[1], 10, "7 fields and 3 offsets", a)) return nullptr;
+  const int32_t *q = a.params;
   Product p{q[0], q[1], q[2], q[3], q[4], q[5], q[6]};
   for (int i = 0; i < 5; i++) {
     if (q[i] < 1) return fail(env, "matmul: size field " + std::to_string(i) + " is " + std::to_string(q[i]) + ", not ≥ 1");
@@ -268,14 +302,9 @@ napi_value Matmul(napi_env env, napi_callback_info info) {
   if ((p.transA != 0 && p.transA != 1) || (p.transB != 0 && p.transB != 1)) return fail(env, "matmul: transpose flags must be 0 or 1");
   if (p.batchA != p.batchB && p.batchB != 1) return fail(env, "matmul: B's batch must equal A's or be 1");
   const int64_t sizes[3] = {(int64_t)p.batchA * p.m * p.k, (int64_t)p.batchB * p.k * p.n, (int64_t)p.batch() * p.m * p.n};
-  for (int i = 0; i < 3; i++) {
-    const int64_t offset = q[7 + i];
-    if (offset < 0 || offset + sizes[i] > (int64_t)heapLength) {
-      return fail(env, "matmul: a tensor lies outside the wasm heap (offset " + std::to_string(offset) + ")");
-    }
-  }
+  if (!tensorsInHeap(env, "matmul", a, 7, sizes)) return nullptr;
   try {
-    multiply(p, static_cast<float *>(heapData), q[7], q[8], q[9]);
+    multiply(p, a.heap, q[7], q[8], q[9]);
   } catch (const dnnl::error &e) {
     return fail(env, std::string("oneDNN matmul failed: ") + e.what() + " (product " + p.key() + ")");
   }
@@ -293,18 +322,9 @@ napi_value Conv(napi_env env, napi_callback_info info) {
   if (napi_get_value_int32(env, args[0], &kind) != napi_ok || kind < 0 || kind > 2) {
     return fail(env, "conv: kind must be 0 (forward), 1 (backward data) or 2 (backward weights)");
   }
-  napi_typedarray_type type;
-  size_t heapLength, paramCount;
-  void *heapData, *paramData;
-  if (napi_get_typedarray_info(env, args[1], &type, &heapLength, &heapData, nullptr, nullptr) != napi_ok ||
-      type != napi_float32_array) {
-    return fail(env, "conv: heap must be a Float32Array over the wasm memory");
-  }
-  if (napi_get_typedarray_info(env, args[2], &type, &paramCount, &paramData, nullptr, nullptr) != napi_ok ||
-      type != napi_int32_array || paramCount != 18) {
-    return fail(env, "conv: params must be an Int32Array of 15 geometry fields and 3 offsets");
-  }
-  const int32_t *q = static_cast<const int32_t *>(paramData);
+  HeapArgs a;
+  if (!readHeapArgs(env, "conv", args[1], args[2], 18, "15 geometry fields and 3 offsets", a)) return nullptr;
+  const int32_t *q = a.params;
   Geometry g{q[0], q[1], q[2], q[3], q[4], q[5], q[6], q[7], q[8], q[9], q[10], q[11], q[12], q[13], q[14]};
   // Sizes, strides and dilations ≥ 1, pads ≥ 0, and a non-empty used view: anything else would make the sizes
   // below meaningless (and the bounds check with them).
@@ -312,20 +332,14 @@ napi_value Conv(napi_env env, napi_callback_info info) {
     if (q[i] < 1) return fail(env, "conv: geometry field " + std::to_string(i) + " is " + std::to_string(q[i]) + ", not ≥ 1");
   }
   if (g.pt < 0 || g.pl < 0 || g.usedH() < 1 || g.usedW() < 1) return fail(env, "conv: negative padding or an empty input view");
-  // Bounds: every tensor must lie inside the heap, or a wrong offset would write over other tensors.
   const int64_t inputSize = (int64_t)g.n * g.ih * g.iw * g.ic, outputSize = (int64_t)g.n * g.oh * g.ow * g.oc,
                 filterSize = (int64_t)g.kh * g.kw * g.ic * g.oc;
   const int64_t sizes[3][3] = {{inputSize, filterSize, outputSize},
                                {outputSize, filterSize, inputSize},
                                {inputSize, outputSize, filterSize}};
-  for (int i = 0; i < 3; i++) {
-    const int64_t offset = q[15 + i];
-    if (offset < 0 || offset + sizes[kind][i] > (int64_t)heapLength) {
-      return fail(env, "conv: a tensor lies outside the wasm heap (offset " + std::to_string(offset) + ")");
-    }
-  }
+  if (!tensorsInHeap(env, "conv", a, 15, sizes[kind])) return nullptr;
   try {
-    run(g, kind, static_cast<float *>(heapData), q[15], q[16], q[17]);
+    run(g, kind, a.heap, q[15], q[16], q[17]);
   } catch (const dnnl::error &e) {
     return fail(env, std::string("oneDNN convolution failed: ") + e.what() + " (geometry " + g.key(kind) + ")");
   }
