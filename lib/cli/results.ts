@@ -17,7 +17,7 @@ import { resolveConfig } from '../run/config';
 import { TOYS } from '../run/build';
 import { RunFolder } from '../run/runFolder';
 import { recordPath, settingsMismatch, writeRecord, type RunRecord } from '../run/scoreRecords';
-import { SEEDS, judgeRecord, scoresDir, suiteEntries, trainArgs, type SuiteEntry } from '../run/suites';
+import { FULL_LENGTH, SEEDS, judgeRecord, scoresDir, suiteEntries, trainArgs, type SuiteEntry } from '../run/suites';
 import { runWorkQueue } from '../run/workQueue';
 
 /** PacGAN's Table 1 (Lin et al., 2018; means of 10 runs of 400 epochs): modes, high-quality %, reverse KL. */
@@ -70,7 +70,7 @@ function table(records: Records): string {
         rows.push('| run | seeds | steps | modes covered | high-quality % | reverse KL | all modes in | PacGAN Table 1: modes / HQ % / KL |', '|---|---|---|---|---|---|---|---|');
       }
       const t = rs.map((r) => r.toy!);
-      rows.push(`| ${label} | ${rs.length} | ${rs[0].step} | ${pm(t.map((x) => x.modesCovered), 1)} / ${t[0].modes} | ${pm(t.map((x) => 100 * x.highQualityFraction), 1)} | ${pm(t.map((x) => x.klFromUniform), 3)} | ${t.filter((x) => x.modesCovered === x.modes).length}/${rs.length} seeds | ${PACGAN_TABLE1[label] ?? '–'} |`);
+      rows.push(`| ${label} | ${rs.length} | ${rs[0].step} | ${pm(t.map((x) => x.modesCovered), 1)} / ${t[0].modes} | ${pm(t.map((x) => 100 * x.highQualityFraction), 1)} | ${pm(t.map((x) => x.klFromUniform), 3)} | ${t.filter((x) => x.modesCovered === x.modes).length}/${rs.length} seeds | ${PACGAN_TABLE1[label.split(' ')[0]] ?? '–'} |`);
     } else if (rs[0].images) {
       if (rows.length === 0) rows.push('| run | steps | G | FID ↓ | KID ↓ | IS ↑ | precision ↑ | recall ↑ | class acc. ↑ | n real / fake |', '|---|---|---|---|---|---|---|---|---|---|');
       if (rs.length > 1) {
@@ -110,8 +110,8 @@ function chanceRows(mixtures: string[]): string[] {
  * For the toy suite: seed 0 of every config over training, from the coverage.jsonl its snapshots wrote — the
  * high-quality fraction sharpens long after the modes are found, and this shows how far each row got.
  */
-function curveTable(records: Records): string {
-  const seed0 = [...records.keys()].filter((e) => e.out.endsWith('-seed0'));
+function curveTable(records: Records, fullLength: boolean): string {
+  const seed0 = [...records.keys()].filter((e) => e.seed === 0 && e.row.endsWith(FULL_LENGTH) === fullLength);
   const curves = seed0.map((e) => {
     const rows = records.get(e)?.coverage ?? [];
     // A resumed run may have logged a step twice: the last line for a step wins.
@@ -125,7 +125,8 @@ function curveTable(records: Records): string {
     const r = c.at.get(st);
     return r ? `${(100 * r.highQualityFraction).toFixed(0)}% · ${r.modesCovered} · ${r.klFromUniform.toFixed(2)}` : '';
   }).join(' | ')} |`);
-  return ['Seed 0 over training (high-quality % · modes covered · reverse KL, on 2,500 samples at each snapshot):', '', head, rule, ...body].join('\n');
+  const title = fullLength ? "The full-length runs over training (PacGAN's 400,000 steps)" : 'Seed 0 over training';
+  return [`${title} (high-quality % · modes covered · reverse KL, on 2,500 samples at each snapshot):`, '', head, rule, ...body].join('\n');
 }
 
 runMain(async () => {
@@ -186,8 +187,8 @@ runMain(async () => {
     console.log(`no finished runs recorded in ${scoresDir(a.suite!)} yet: results/${a.suite}.md is left as it is`);
     return;
   }
-  const curves = a.suite === 'toy' ? curveTable(records) : '';
-  const md = [table(records), curves].filter((x) => x).join('\n\n');
+  const curves = a.suite === 'toy' ? [curveTable(records, false), curveTable(records, true)] : [];
+  const md = [table(records), ...curves].filter((x) => x).join('\n\n');
   fs.mkdirSync('results', { recursive: true });
   fs.writeFileSync(path.join('results', `${a.suite}.md`), md + '\n');
   console.log(md);

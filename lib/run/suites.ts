@@ -37,6 +37,16 @@ export const SEEDS = Array.from({ length: 10 }, (_, i) => i);
 /** The toy suite: PacGAN's 2-D protocol (lib/run/config.ts), without and with packing, and with mode seeking. */
 const TOY_CONFIGS = ['toy-ring-gan', 'toy-ring-pacgan2', 'toy-ring-pacgan4', 'toy-grid-gan', 'toy-grid-pacgan2', 'toy-grid-pacgan4', 'toy-grid-msgan'];
 
+/**
+ * The grid's GAN and PacGAN4 once each at PacGAN's full length, 400 epochs of 100,000 samples (400,000 steps;
+ * results/toy-full/*.json), so that the high-quality fraction can be compared with its Table 1: at the suite's
+ * 20,000 steps it is still rising.
+ */
+const TOY_FULL_LENGTH = ['toy-grid-gan', 'toy-grid-pacgan4'];
+
+/** The suffix of a full-length toy row (`toy-grid-gan-full`). */
+export const FULL_LENGTH = '-full';
+
 /** The rows of the BigGAN ablation (results/ablation/*.json), each adding one trick to the row above. */
 const ABLATION: { file: string; label: string; ema?: boolean; oneSeed?: boolean }[] = [
   { file: '0-baseline', label: "SNGAN-style conditional ResNet (per-block class gains, z at the input; Table 1's baseline without attention)" },
@@ -56,9 +66,23 @@ export function suiteEntries(name: string, steps?: number): SuiteEntry[] {
   const tag = steps ? `-steps${steps}` : '';
   if (name === 'toy') {
     // Seed-major, so that a suite stopped part way (it resumes) has the same seeds of every row.
-    return SEEDS.flatMap((seed) =>
-      TOY_CONFIGS.map((config) => ({ label: config, row: config, seed, config, out: `runs/results/${config}-seed${seed}${tag}`, overrides: { seed, ...stepsOverride }, evalArgs: [] })),
-    );
+    const full = TOY_FULL_LENGTH.map((config): SuiteEntry => ({
+      label: `${config} (400,000 steps, PacGAN's full length)`,
+      row: `${config}${FULL_LENGTH}`,
+      seed: 0,
+      config: `results/toy-full/${config}.json`,
+      out: `runs/results/${config}${FULL_LENGTH}-seed0${tag}`,
+      overrides: { seed: 0, ...stepsOverride },
+      evalArgs: [],
+      // Each costs about twenty of the suite's runs: they come after the ten seeds the table's rows need.
+      runRank: 1,
+    }));
+    return [
+      ...SEEDS.flatMap((seed) =>
+        TOY_CONFIGS.map((config) => ({ label: config, row: config, seed, config, out: `runs/results/${config}-seed${seed}${tag}`, overrides: { seed, ...stepsOverride }, evalArgs: [] })),
+      ),
+      ...full,
+    ];
   }
   if (name === 'images') {
     return ['results/wgan-gp-cpu.json', 'results/sngan-cpu.json', 'results/biggan-cpu.json'].map((config) => {

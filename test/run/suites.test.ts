@@ -5,6 +5,7 @@ import * as path from 'node:path';
 import { SUITES, scoresDir, suiteEntries, suiteRecords, type SuiteRecord } from '../../lib/run/suites';
 import { suiteScoreTable } from '../../lib/run/suiteTable';
 import { recordPath } from '../../lib/run/scoreRecords';
+import { resolveConfig } from '../../lib/run/config';
 
 // The committed records are the README's tables: a config changed since a record was made (or a record whose run
 // the suite no longer has) would show a number the suite cannot reproduce.
@@ -28,6 +29,25 @@ test("a suite's entries: the ablation's rows by seed; notebook 08's two rows, at
   assert.ok(rank('2-ortho', 1) < rank('5-wide', 0), 'the wide row, three rows long, comes last');
   assert.deepEqual(ablation.find((e) => e.row === '3-ema')!.evalArgs, ['--n', '10000', '--standing', '16']);
   assert.throws(() => suiteEntries('toys'), /unknown suite 'toys': toy, images, biggan-ablation/);
+});
+
+test("the toy suite: 7 rows × 10 seeds, then the grid's GAN and PacGAN4 at PacGAN's full length, last", () => {
+  const toy = suiteEntries('toy');
+  assert.equal(toy.length, 72);
+  const queue = [...toy].sort((x, y) => (x.runRank ?? 0) - (y.runRank ?? 0));
+  const full = queue.slice(-2);
+  assert.deepEqual(full.map((e) => e.row), ['toy-grid-gan-full', 'toy-grid-pacgan4-full']);
+  for (const e of full) {
+    const cfg = resolveConfig(e.config, e.overrides);
+    const preset = resolveConfig(e.row.replace(/-full$/, ''), e.overrides);
+    // 400 epochs of 100,000 samples at 100 (packed) examples a batch, PacGAN's settings otherwise.
+    assert.equal(cfg.steps, 400_000);
+    const { extends: base, ...settings } = cfg as typeof cfg & { extends?: string };
+    assert.equal(base, preset.preset);
+    assert.deepEqual({ ...settings, steps: 0, sampleEvery: 0, checkpointEvery: 0 }, { ...preset, steps: 0, sampleEvery: 0, checkpointEvery: 0 });
+    assert.ok(cfg.checkpointEvery <= 5000, 'a run of hours checkpoints often');
+  }
+  assert.ok(suiteEntries('toy', 50).every((e) => e.overrides.steps === 50 && e.out.endsWith('-steps50')), 'a smoke test shortens every run, into folders of its own');
 });
 
 test('a score table: one row per config, mean ± sample std over seeds and every seed in order', () => {
