@@ -17,7 +17,7 @@ import { resolveConfig } from '../run/config';
 import { TOYS } from '../run/build';
 import { RunFolder } from '../run/runFolder';
 import { recordPath, settingsMismatch, writeRecord, type RunRecord } from '../run/scoreRecords';
-import { FULL_LENGTH, SEEDS, judgeRecord, scoresDir, suiteEntries, trainArgs, type SuiteEntry } from '../run/suites';
+import { FULL_LENGTH, SEEDS, judgeRecord, scoresDir, suiteEntries, suiteQueue, trainArgs, type SuiteEntry } from '../run/suites';
 import { runWorkQueue } from '../run/workQueue';
 
 /** PacGAN's Table 1 (Lin et al., 2018; means of 10 runs of 400 epochs): modes, high-quality %, reverse KL. */
@@ -40,12 +40,14 @@ function run(args: string[], log: string): Promise<void> {
     fs.writeSync(out, `$ node ${args.join(' ')}\n`);
     const p = spawn(process.execPath, args, { stdio: ['ignore', out, out], env: process.env });
     running.add(p);
-    p.on('exit', (code, signal) => {
+    const done = (error?: Error) => {
       running.delete(p);
       fs.closeSync(out);
-      if (code === 0) resolve();
-      else reject(new Error(`node ${args.join(' ')} failed (${signal ? `stopped by ${signal}` : `exit ${code}`}); see ${log}`));
-    });
+      if (error) reject(error);
+      else resolve();
+    };
+    p.on('error', (e) => done(new Error(`node ${args.join(' ')} could not start: ${e.message}`)));
+    p.on('exit', (code, signal) => done(code === 0 ? undefined : new Error(`node ${args.join(' ')} failed (${signal ? `stopped by ${signal}` : `exit ${code}`}); see ${log}`)));
   });
 }
 
@@ -125,25 +127,26 @@ function curveTable(records: Records, fullLength: boolean): string {
     const r = c.at.get(st);
     return r ? `${(100 * r.highQualityFraction).toFixed(0)}% · ${r.modesCovered} · ${r.klFromUniform.toFixed(2)}` : '';
   }).join(' | ')} |`);
-  const title = fullLength ? "The full-length runs over training (PacGAN's 400,000 steps)" : 'Seed 0 over training';
+  const title = fullLength ? "The runs at PacGAN's full length over training" : 'Seed 0 over training';
   return [`${title} (high-quality % · modes covered · reverse KL, on 2,500 samples at each snapshot):`, '', head, rule, ...body].join('\n');
 }
 
 runMain(async () => {
   const a = cliArgs('results', {
-    suite: { type: 'string', help: "toy (PacGAN's protocol: 7 configs × 10 seeds), images (WGAN-GP, SNGAN, BigGAN on Fashion-MNIST) or biggan-ablation (BigGAN's tricks one at a time, 2 seeds)", default: 'toy' },
+    suite: { type: 'string', help: "toy (PacGAN's protocol: 7 configs × 10 seeds, then 2 at its full length), images (WGAN-GP, SNGAN, BigGAN on Fashion-MNIST) or biggan-ablation (BigGAN's tricks one at a time, 2 seeds)", default: 'toy' },
     jobs: { type: 'string', help: 'runs at a time (each with GAN_WASM_THREADS = cores / jobs)', default: '1' },
     steps: { type: 'string', help: "override every run's step count" },
     'table-only': { type: 'boolean', help: 'only rebuild the table from the records in results/scores/<suite>/' },
   });
   const entries = suiteEntries(a.suite!, a.steps ? numberFlag('steps', a.steps, 0) : undefined);
   const jobs = numberFlag('jobs', a.jobs, 1);
+  if (!Number.isInteger(jobs) || jobs < 1) throw new Error(`--jobs ${a.jobs}: runs at a time must be a whole number ≥ 1`);
   if (!a['table-only']) {
     process.env.GAN_WASM_THREADS ??= String(Math.max(1, Math.floor(require('node:os').cpus().length / jobs)));
     // Every entry is checked before any trains: with --jobs 2, a refusal found by one worker mid-suite would leave
     // the other's run going on alone after the command has failed.
     const refusals: string[] = [];
-    const queue = [...entries].sort((x, y) => (x.runRank ?? 0) - (y.runRank ?? 0)).filter((e) => {
+    const queue = suiteQueue(entries).filter((e) => {
       const { record, differ } = judgeRecord(a.suite!, e);
       if (record) {
         if (differ.length) refusals.push(`${recordPath(scoresDir(a.suite!), e.out)} was made otherwise than ${[e.config, ...trainArgs(e)].join(' ')} trains now (${differ.join('; ')}): delete it and ${e.out} to redo that run (or, if a config changed, undo that change)`);

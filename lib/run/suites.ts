@@ -38,9 +38,10 @@ export const SEEDS = Array.from({ length: 10 }, (_, i) => i);
 const TOY_CONFIGS = ['toy-ring-gan', 'toy-ring-pacgan2', 'toy-ring-pacgan4', 'toy-grid-gan', 'toy-grid-pacgan2', 'toy-grid-pacgan4', 'toy-grid-msgan'];
 
 /**
- * The grid's GAN and PacGAN4 once each at PacGAN's full length, 400 epochs of 100,000 samples (400,000 steps;
- * results/toy-full/*.json), so that the high-quality fraction can be compared with its Table 1: at the suite's
- * 20,000 steps it is still rising.
+ * The grid's GAN and PacGAN4 once each at PacGAN's full length, 400 epochs of 100,000 examples — packs, where D
+ * sees packs: its data set holds 100,000 rows of `pack` points — at 100 a batch: 400,000 steps
+ * (results/toy-full/*.json). So the high-quality fraction can be compared with its Table 1: at the suite's 20,000
+ * steps it is still rising.
  */
 const TOY_FULL_LENGTH = ['toy-grid-gan', 'toy-grid-pacgan4'];
 
@@ -67,7 +68,7 @@ export function suiteEntries(name: string, steps?: number): SuiteEntry[] {
   if (name === 'toy') {
     // Seed-major, so that a suite stopped part way (it resumes) has the same seeds of every row.
     const full = TOY_FULL_LENGTH.map((config): SuiteEntry => ({
-      label: `${config} (400,000 steps, PacGAN's full length)`,
+      label: `${config} (${(steps ?? resolveConfig(`results/toy-full/${config}.json`).steps).toLocaleString('en')} steps, PacGAN's full length)`,
       row: `${config}${FULL_LENGTH}`,
       seed: 0,
       config: `results/toy-full/${config}.json`,
@@ -123,6 +124,9 @@ export function suiteEntries(name: string, steps?: number): SuiteEntry[] {
   }
   throw new Error(`unknown suite '${name}': ${SUITES.join(', ')}`);
 }
+
+/** The order a suite's runs train in: by `runRank`, table order within a rank. */
+export const suiteQueue = (entries: readonly SuiteEntry[]): SuiteEntry[] => [...entries].sort((x, y) => (x.runRank ?? 0) - (y.runRank ?? 0));
 
 /** The `npm run train` flags that give an entry's overrides (`--seed 3 --steps 50`). */
 export const trainArgs = (e: SuiteEntry) => Object.entries(e.overrides).flatMap(([key, value]) => [`--${key}`, String(value)]);

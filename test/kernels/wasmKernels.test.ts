@@ -39,6 +39,14 @@ test('matMul with transposes and batches on wasm matches cpu', () =>
       out.push(values(tf.matMul(a3, b1, ta, tb)));
       tf.dispose([a, b, a3, b3, b1]);
     }
+    // Empty products: a sum over k = 0 terms is 0 (the stock wasm kernel left that output unwritten), and an
+    // empty output is just its shape.
+    for (const [sa, sb] of [[[2, 0], [0, 3]], [[2, 2, 0], [2, 0, 3]], [[0, 3], [3, 4]]]) {
+      const [x, y]: tf.Tensor[] = [tf.ones(sa), tf.ones(sb)];
+      const p = tf.matMul(x as tf.Tensor2D, y as tf.Tensor2D);
+      tf.dispose([x, y]);
+      out.push(values(p), Float32Array.from(p.shape));
+    }
     return out;
   }));
 

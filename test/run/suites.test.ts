@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { SUITES, scoresDir, suiteEntries, suiteRecords, type SuiteRecord } from '../../lib/run/suites';
+import { SUITES, scoresDir, suiteEntries, suiteQueue, suiteRecords, type SuiteRecord } from '../../lib/run/suites';
 import { suiteScoreTable } from '../../lib/run/suiteTable';
 import { recordPath } from '../../lib/run/scoreRecords';
 import { resolveConfig } from '../../lib/run/config';
@@ -34,7 +34,8 @@ test("a suite's entries: the ablation's rows by seed; notebook 08's two rows, at
 test("the toy suite: 7 rows × 10 seeds, then the grid's GAN and PacGAN4 at PacGAN's full length, last", () => {
   const toy = suiteEntries('toy');
   assert.equal(toy.length, 72);
-  const queue = [...toy].sort((x, y) => (x.runRank ?? 0) - (y.runRank ?? 0));
+  // Queued after every run of the table, wherever they are listed.
+  const queue = suiteQueue([...toy.slice(-2), ...toy.slice(0, -2)]);
   const full = queue.slice(-2);
   assert.deepEqual(full.map((e) => e.row), ['toy-grid-gan-full', 'toy-grid-pacgan4-full']);
   for (const e of full) {
@@ -48,6 +49,8 @@ test("the toy suite: 7 rows × 10 seeds, then the grid's GAN and PacGAN4 at PacG
     assert.ok(cfg.checkpointEvery <= 5000, 'a run of hours checkpoints often');
   }
   assert.ok(suiteEntries('toy', 50).every((e) => e.overrides.steps === 50 && e.out.endsWith('-steps50')), 'a smoke test shortens every run, into folders of its own');
+  assert.match(suiteEntries('toy', 50).at(-1)!.label, /^toy-grid-pacgan4 \(50 steps/);
+  assert.match(full[1].label, /^toy-grid-pacgan4 \(400,000 steps, PacGAN's full length\)$/);
 });
 
 test('a score table: one row per config, mean ± sample std over seeds and every seed in order', () => {

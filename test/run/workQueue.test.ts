@@ -32,10 +32,11 @@ test('a failure starts nothing more, stops the work in flight, waits for it, and
         await new Promise((r) => setTimeout(r, 5));
         throw new Error('run 1 failed');
       }
-      // Item 2 runs until it is stopped, like a training run sent SIGTERM; then it fails too.
+      // Item 2 runs until it is stopped, like a training run sent SIGTERM, takes a while to write its checkpoint,
+      // and then exits cleanly.
       await new Promise<void>((r) => (release = r));
+      await new Promise((r) => setTimeout(r, 20));
       secondSettled = true;
-      throw new Error('run 2 stopped');
     },
     onFailure: (e) => {
       stops.push(e);
@@ -46,4 +47,19 @@ test('a failure starts nothing more, stops the work in flight, waits for it, and
   assert.ok(secondSettled, 'the queue waited for the stopped run');
   assert.deepEqual(started, [1, 2], 'nothing started after the failure');
   assert.equal(stops.length, 1, 'stopped once, for the first failure');
+});
+
+test('failures of work in flight are not lost: every one is in the error', async () => {
+  const both = runWorkQueue(['a', 'b', 'c'], {
+    jobs: 2,
+    work: async (i) => {
+      await new Promise((r) => setTimeout(r, i === 'a' ? 1 : 10));
+      throw new Error(`run ${i} failed`);
+    },
+  });
+  await assert.rejects(both, (e: AggregateError) => e.errors.length === 2 && /run a failed\nrun b failed/.test(e.message));
+  await assert.rejects(runWorkQueue([1], { jobs: 0, work: async () => {} }), /jobs is 0; it must be a whole number ≥ 1/);
+  let ran = 0;
+  await runWorkQueue([1], { jobs: 4, work: async () => void ran++ });
+  assert.equal(ran, 1, 'more jobs than items');
 });

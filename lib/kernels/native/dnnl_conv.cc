@@ -1,4 +1,4 @@
-// Convolutions (and batched matrix products) for the wasm backend, computed by oneDNN (the library PyTorch's CPU convolutions use) directly on
+// Convolutions and matrix products for the wasm backend, computed by oneDNN (the library PyTorch's CPU convolutions use) directly on
 // the wasm heap: TF.js keeps every wasm tensor in one linear memory, so a kernel passes that memory and element
 // offsets, and oneDNN reads and writes the tensors in place. No copy in or out; AVX2/AVX-512 with FMA instead of
 // wasm's 128-bit SIMD.
@@ -238,9 +238,10 @@ bool tensorsInHeap(napi_env env, const std::string &name, const HeapArgs &a, int
   return true;
 }
 
-// A batch of matrix products C[i] = op(A[i]) · op(B[i]), for BatchMatMul: attention's products are many small
-// matrices (one per image), which one matmul primitive computes in a single call where a loop over the batch paid a
-// call's fixed cost per image. Transposed operands are read through strides, without a copy.
+// A matrix product, or a batch of them C[i] = op(A[i]) · op(B[i]), for BatchMatMul: dense layers' products, and
+// attention's, many small matrices (one per image), which one matmul primitive computes in a single call where a
+// loop over the batch paid a call's fixed cost per image. Transposed operands are read through strides, without a
+// copy.
 struct Product {
   int batchA, batchB, m, k, n, transA, transB;
   int batch() const { return batchA > batchB ? batchA : batchB; }

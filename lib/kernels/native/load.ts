@@ -1,7 +1,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 
-/** The compiled oneDNN addon (`dnnl_conv.cc`): convolutions and batched matrix products on the wasm heap. */
+/** The compiled oneDNN addon (`dnnl_conv.cc`): convolutions and matrix products on the wasm heap. */
 export interface NativeAddon {
   /**
    * One convolution in place on `heap`. `params`: n, ih, iw, ic, oh, ow, oc, kh, kw, sh, sw, dh, dw, padTop,
@@ -9,7 +9,7 @@ export interface NativeAddon {
    */
   conv(kind: 0 | 1 | 2, heap: Float32Array, params: Int32Array): void;
   /**
-   * A batch of matrix products in place on `heap`. `params`: batchA, batchB, m, k, n, transposeA, transposeB (0 or
+   * A matrix product, or a batch of them, in place on `heap`. `params`: batchA, batchB, m, k, n, transposeA, transposeB (0 or
    * 1), then element offsets of A, B and the output (see `dnnl_conv.cc`). Absent from addons built before it.
    */
   matmul?(heap: Float32Array, params: Int32Array): void;

@@ -2,7 +2,7 @@ import { broadcast_util } from '@tensorflow/tfjs-core';
 import type { BatchMatMulAttrs, KernelConfig, KernelFunc, TensorInfo } from '@tensorflow/tfjs-core';
 import { nativeConvolutionsActive } from '../native/conv2d';
 import { nativeBatchedProduct } from '../native/matmul';
-import { composite, type KernelScope, type WasmBackend } from './compose';
+import { composite, heapIndex, type KernelScope, type WasmBackend } from './compose';
 
 /**
  * The stock wasm BatchMatMul reaches XNNPACK only for a single, un-transposed product; the transposed products
@@ -10,9 +10,10 @@ import { composite, type KernelScope, type WasmBackend } from './compose';
  * oneDNN kernels run, every float32 product is one call to oneDNN's matmul, transposed operands read in place
  * through strides and a batch in one call (measured on the 2-core machine: XNNPACK's 23–46 GFLOP/s against
  * oneDNN's 64–87 for the products of PacGAN's toy players and BigGAN's dense layers; reading the transposes in
- * place rather than copying them made a PacGAN4 toy step 11% faster). Otherwise a transposed operand costs one pass
- * over it and the product runs on XNNPACK one batch entry at a time — or, with an addon built before its matmul,
- * as a 1×1 convolution of an [1, 1, m, k] image with a [1, 1, k, n] filter. The results agree to float rounding.
+ * place rather than copying them made a PacGAN4 toy step 6% faster on one core, 9% on two). Otherwise a
+ * transposed operand costs one pass over it and the product runs on XNNPACK one batch entry at a time — or, with
+ * an addon built before its matmul, as a 1×1 convolution of an [1, 1, m, k] image with a [1, 1, k, n] filter. The
+ * results agree to float rounding.
  */
 export function makeBatchMatMul(stock: KernelFunc): KernelConfig {
   function batchMatMul(args: { inputs: { a: TensorInfo; b: TensorInfo }; backend: WasmBackend; attrs: BatchMatMulAttrs }): TensorInfo {
@@ -25,10 +26,11 @@ export function makeBatchMatMul(stock: KernelFunc): KernelConfig {
     const batchA = size(outerA);
     const batchB = size(outerB);
     const native = nativeConvolutionsActive();
+    const empty = a.shape.some((d) => d === 0) || b.shape.some((d) => d === 0);
     const plainSingle = !transposeA && !transposeB && batchA === 1 && batchB === 1;
     // Batch broadcasting other than "one side has a single matrix" stays with the stock kernel.
     const sameOuter = outerA.length === outerB.length && outerA.every((d, i) => d === outerB[i]);
-    if (a.dtype !== 'float32' || b.dtype !== 'float32' || (plainSingle && !native) || !(sameOuter || batchA === 1 || batchB === 1)) {
+    if (a.dtype !== 'float32' || b.dtype !== 'float32' || (plainSingle && !native && !empty) || !(sameOuter || batchA === 1 || batchB === 1)) {
       return stock(args as never) as TensorInfo;
     }
     const [ra, ca] = a.shape.slice(-2);
@@ -37,6 +39,13 @@ export function makeBatchMatMul(stock: KernelFunc): KernelConfig {
     const k = transposeA ? ra : ca;
     const n = transposeB ? rb : cb;
     const outShape = [...broadcast_util.assertAndGetBroadcastShape(outerA, outerB), m, n];
+    if (empty) {
+      // oneDNN takes no empty sizes, and the stock kernel leaves the output of a k = 0 product unwritten: a sum over
+      // nothing is 0.
+      const out = backend.makeOutput(outShape, 'float32');
+      if (size(outShape) > 0) backend.wasm.HEAPF32.fill(0, heapIndex(backend, out), heapIndex(backend, out) + size(outShape));
+      return out;
+    }
     // One native call however many products (attention's, one per image): the loop below pays a call's fixed cost
     // per matrix (BigGAN steps with attention ran 4× slower), and a copy per transposed operand.
     const direct = nativeBatchedProduct(backend, a, b, { batchA, batchB, m, k, n, transposeA, transposeB }, outShape);
