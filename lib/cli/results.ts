@@ -19,6 +19,7 @@ import { RunFolder } from '../run/runFolder';
 import { recordPath, settingsMismatch, writeRecord, type RunRecord } from '../run/scoreRecords';
 import { FULL_LENGTH, SEEDS, judgeRecord, scoresDir, suiteEntries, suiteQueue, trainArgs, type SuiteEntry } from '../run/suites';
 import { runWorkQueue } from '../run/workQueue';
+import { writeSection } from './readmeSection';
 
 /** PacGAN's Table 1 (Lin et al., 2018; means of 10 runs of 400 epochs): modes, high-quality %, reverse KL. */
 const PACGAN_TABLE1: Record<string, string> = {
@@ -51,8 +52,11 @@ function run(args: string[], log: string): Promise<void> {
   });
 }
 
-/** Over the toy suite's 10 seeds, the population std (as its earlier tables); over the ablation's 2, the sample std. */
-const pm = (v: number[], digits: number) => formatMeanStd(v, digits);
+/**
+ * Over the toy suite's 10 seeds, the population std (as its earlier tables); over the ablation's 2, the sample std.
+ * One seed has no spread to show: its value alone.
+ */
+const pm = (v: number[], digits: number) => (v.length === 1 ? v[0].toFixed(digits) : formatMeanStd(v, digits));
 const pmSample = (v: number[], digits: number) => formatMeanStd(v, digits, { sample: true });
 
 /** Each entry's record, where its run has finished (read once for the tables). */
@@ -113,7 +117,8 @@ function chanceRows(mixtures: string[]): string[] {
  * high-quality fraction sharpens long after the modes are found, and this shows how far each row got.
  */
 function curveTable(records: Records, fullLength: boolean): string {
-  const seed0 = [...records.keys()].filter((e) => e.seed === 0 && e.row.endsWith(FULL_LENGTH) === fullLength);
+  // Only the runs recorded so far: a column for every config in the suite would be mostly empty mid-suite.
+  const seed0 = [...records.keys()].filter((e) => e.seed === 0 && e.row.endsWith(FULL_LENGTH) === fullLength && records.get(e)?.coverage?.length);
   const curves = seed0.map((e) => {
     const rows = records.get(e)?.coverage ?? [];
     // A resumed run may have logged a step twice: the last line for a step wins.
@@ -194,5 +199,6 @@ runMain(async () => {
   const md = [table(records), ...curves].filter((x) => x).join('\n\n');
   fs.mkdirSync('results', { recursive: true });
   fs.writeFileSync(path.join('results', `${a.suite}.md`), md + '\n');
+  if (writeSection('README.md', `results/${a.suite}.md`, md)) console.log(`README.md: its results/${a.suite}.md section rewritten`);
   console.log(md);
 });
