@@ -20,6 +20,8 @@ import { recordPath, settingsMismatch, writeRecord, type RunRecord } from '../ru
 import { FULL_LENGTH, SEEDS, judgeRecord, scoresDir, suiteEntries, suiteQueue, trainArgs, type SuiteEntry } from '../run/suites';
 import { runWorkQueue } from '../run/workQueue';
 import { writeSection } from './readmeSection';
+import { lineChart } from '../viz/figures';
+import { figurePng } from '../viz/figurePng';
 
 /** PacGAN's Table 1 (Lin et al., 2018; means of 10 runs of 400 epochs): modes, high-quality %, reverse KL. */
 const PACGAN_TABLE1: Record<string, string> = {
@@ -112,18 +114,26 @@ function chanceRows(mixtures: string[]): string[] {
   });
 }
 
+/** One run's mode coverage over training, by step: a curve of the toy suite's. */
+interface Curve {
+  label: string;
+  at: Map<number, NonNullable<RunRecord['coverage']>[number]>;
+}
+
 /**
- * For the toy suite: seed 0 of every config over training, from the coverage.jsonl its snapshots wrote — the
- * high-quality fraction sharpens long after the modes are found, and this shows how far each row got.
+ * For the toy suite: seed 0 of every config recorded so far over training (or the runs at PacGAN's full length),
+ * from the coverage its snapshots wrote — the high-quality fraction sharpens long after the modes are found, and
+ * this shows how far each row got. A column for every config would be mostly empty mid-suite.
  */
-function curveTable(records: Records, fullLength: boolean): string {
-  // Only the runs recorded so far: a column for every config in the suite would be mostly empty mid-suite.
+function seedZeroCurves(records: Records, fullLength: boolean): Curve[] {
   const seed0 = [...records.keys()].filter((e) => e.seed === 0 && e.row.endsWith(FULL_LENGTH) === fullLength && records.get(e)?.coverage?.length);
-  const curves = seed0.map((e) => {
-    const rows = records.get(e)?.coverage ?? [];
-    // A resumed run may have logged a step twice: the last line for a step wins.
-    return { label: e.label, at: new Map(rows.map((r) => [r.step, r])) };
-  });
+  // A resumed run may have logged a step twice: the last line for a step wins.
+  return seed0.map((e) => ({ label: e.label, at: new Map((records.get(e)?.coverage ?? []).map((r) => [r.step, r])) }));
+}
+
+const curveTitle = (fullLength: boolean) => (fullLength ? "The runs at PacGAN's full length over training" : 'Seed 0 over training');
+
+function curveTable(curves: Curve[], fullLength: boolean): string {
   const steps = [...new Set(curves.flatMap((c) => [...c.at.keys()]))].sort((a, b) => a - b);
   if (steps.length === 0) return '';
   const head = `| step | ${curves.map((c) => c.label).join(' | ')} |`;
@@ -132,8 +142,18 @@ function curveTable(records: Records, fullLength: boolean): string {
     const r = c.at.get(st);
     return r ? `${(100 * r.highQualityFraction).toFixed(0)}% · ${r.modesCovered} · ${r.klFromUniform.toFixed(2)}` : '';
   }).join(' | ')} |`);
-  const title = fullLength ? "The runs at PacGAN's full length over training" : 'Seed 0 over training';
-  return [`${title} (high-quality % · modes covered · reverse KL, on 2,500 samples at each snapshot):`, '', head, rule, ...body].join('\n');
+  return [`${curveTitle(fullLength)} (high-quality % · modes covered · reverse KL, on 2,500 samples at each snapshot):`, '', head, rule, ...body].join('\n');
+}
+
+/** The same curves' high-quality fraction as a still chart (results/toy-hq*.png, which the README shows). */
+function writeCurveChart(curves: Curve[], fullLength: boolean, file: string): void {
+  if (curves.length === 0) return;
+  const series = curves.map((c) => {
+    const steps = [...c.at.keys()].sort((x, y) => x - y);
+    return { name: c.label, x: steps, y: steps.map((st) => 100 * c.at.get(st)!.highQualityFraction) };
+  });
+  const png = figurePng(lineChart(series, { title: `${curveTitle(fullLength)}: samples within 3σ of a mode`, xTitle: 'step', yTitle: 'high quality %' }));
+  if (png) fs.writeFileSync(file, png);
 }
 
 runMain(async () => {
@@ -195,8 +215,9 @@ runMain(async () => {
     console.log(`no finished runs recorded in ${scoresDir(a.suite!)} yet: results/${a.suite}.md is left as it is`);
     return;
   }
-  const curves = a.suite === 'toy' ? [curveTable(records, false), curveTable(records, true)] : [];
-  const md = [table(records), ...curves].filter((x) => x).join('\n\n');
+  const curves = a.suite === 'toy' ? [false, true].map((full) => ({ full, curves: seedZeroCurves(records, full) })) : [];
+  for (const c of curves) writeCurveChart(c.curves, c.full, path.join('results', c.full ? 'toy-hq-full-length.png' : 'toy-hq.png'));
+  const md = [table(records), ...curves.map((c) => curveTable(c.curves, c.full))].filter((x) => x).join('\n\n');
   fs.mkdirSync('results', { recursive: true });
   fs.writeFileSync(path.join('results', `${a.suite}.md`), md + '\n');
   if (writeSection('README.md', `results/${a.suite}.md`, md)) console.log(`README.md: its results/${a.suite}.md section rewritten`);
