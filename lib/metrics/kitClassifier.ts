@@ -68,14 +68,24 @@ export interface KitClassifierOptions {
 }
 
 /**
- * The kit's classifier, trained on first use: loads it from the data cache, or — on a fresh checkout — trains it
- * there first (full: about 5 minutes on 2 CPU cores; quick: about 20 seconds), saying so and showing progress.
- * So a notebook that measures samples runs on a fresh clone without a separate `npm run classifier`.
+ * Where the repository keeps a trained kit classifier (`results/weights/classifier-<dataset>`): the feature
+ * extractor every committed score was measured with, so that a fresh clone measures with the same weights, bit for
+ * bit, whatever its CPU would have trained. The repository holds Fashion-MNIST's.
+ */
+export const repositoryClassifierDir = (dataset: string) => path.resolve(__dirname, '..', '..', '..', 'results', 'weights', `classifier-${dataset}`);
+
+/**
+ * The kit's classifier: from the data cache (where `npm run classifier` trains one), else the repository's copy
+ * (Fashion-MNIST's full classifier), else trained there on first use (full: about 5 minutes on 2 CPU cores;
+ * quick: about 20 seconds), saying so and showing progress. So a notebook that measures samples runs on a fresh
+ * clone without a separate `npm run classifier`.
  */
 export async function kitClassifier(o: KitClassifierOptions = {}): Promise<{ model: ImageClassifier; info: Record<string, unknown>; trained: boolean }> {
   const dataset = o.dataset ?? 'fashion-mnist';
   const dir = classifierDir(o.quick ? `${dataset}-quick` : dataset, o.cache);
   if (fs.existsSync(path.join(dir, 'checkpoint.json'))) return { ...loadClassifier(dir), trained: false };
+  const committed = repositoryClassifierDir(dataset);
+  if (!o.quick && fs.existsSync(path.join(committed, 'checkpoint.json'))) return { ...loadClassifier(committed), trained: false };
   const log = o.log ?? console.log;
   log(`no ${o.quick ? 'quick ' : ''}${dataset} classifier in ${dir} yet: training it once (${o.quick ? 'about 20 seconds' : 'about 5 minutes on 2 CPU cores'})`);
   const { model, info } = await trainKitClassifier({ dataset, dir, log, ...(o.quick ? { epochs: 1, limit: 10000 } : {}) });

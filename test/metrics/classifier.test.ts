@@ -13,7 +13,9 @@ test('the kit classifier reaches ≥ 90% on the Fashion-MNIST test set, and the 
   const accuracy = model.accuracy(testSet.images, testSet.labels);
   console.log(`kit classifier: ${(100 * accuracy).toFixed(2)}% on ${testSet.labels.length} test images`);
   assert.ok(accuracy >= 0.9, `accuracy ${accuracy}`);
-  assert.ok(Math.abs(accuracy - Number(info.testAccuracy)) < 1e-9, 'the saved weights reproduce the accuracy printed at training');
+  // The repository's weights were trained on another machine: a different SIMD summation order may flip an image
+  // that sits on a decision boundary, so allow two of the 10,000 (on the machine that trained them it is exact).
+  assert.ok(Math.abs(accuracy - Number(info.testAccuracy)) <= 2e-4, `the saved weights reproduce the accuracy printed at training (${info.testAccuracy})`);
 
   // Two disjoint halves of the test set: near-zero FID/KID, high precision and recall, and class accuracy (asking
   // for the true labels) equal to the classifier's own accuracy on that half.
