@@ -186,12 +186,20 @@ export function niceTicks([lo, hi]: [number, number]): number[] {
   return ticks;
 }
 
-/** Powers of ten inside a log10 range (thinned to at most eight), as values. */
-function logTicks([lo, hi]: [number, number]): number[] {
+/**
+ * Ticks for a log10 range [lo, hi], as values: powers of ten (thinned to at most eight); within less than two
+ * decades, where those are too few, 1, 2 and 5 times them — evenly spread on the log axis, where round numbers of
+ * the linear range (0.2, 0.4, 0.6) would all crowd its top — and within a factor of about two, round numbers.
+ */
+export function logTicks([lo, hi]: [number, number]): number[] {
   const first = Math.ceil(lo);
   const last = Math.floor(hi);
-  // Within less than two decades powers of ten are too few: round numbers of the range instead.
-  if (last - first < 1) return niceTicks([10 ** lo, 10 ** hi]).filter((v) => v > 0);
+  if (last - first < 1) {
+    const inside = (v: number) => Math.log10(v) >= lo - 1e-9 && Math.log10(v) <= hi + 1e-9;
+    const ticks = [];
+    for (let e = Math.floor(lo); e <= Math.ceil(hi); e++) for (const m of [1, 2, 5]) if (inside(m * 10 ** e)) ticks.push(m * 10 ** e);
+    return ticks.length >= 2 ? ticks : niceTicks([10 ** lo, 10 ** hi]).filter((v) => v > 0);
+  }
   const every = Math.max(1, Math.ceil((last - first + 1) / 8));
   const ticks: number[] = [];
   for (let e = Math.ceil(first / every) * every; e <= last; e += every) ticks.push(10 ** e);

@@ -7,4 +7,4 @@ export { scatterPng, writeScatterPng } from './scatterPng';
 export { encodeGif, type GifFrame } from './gif';
 export { claim, judgeClaim, type Bound, type Claim } from './claims';
 export { markdownTable, showTable, type Table } from './table';
-export { figurePng, niceTicks, tickLabel } from './figurePng';
+export { figurePng, logTicks, niceTicks, tickLabel } from './figurePng';

@@ -4,7 +4,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { loadImage } from '@napi-rs/canvas';
-import { barChart, figureBundle, figurePng, niceTicks, tickLabel, heatmap, imageGridPng, lineChart, LiveView, markdownTable, scatter2d, show, tf, writeFiguresHtml } from '../../lib';
+import { barChart, figureBundle, figurePng, logTicks, niceTicks, tickLabel, heatmap, imageGridPng, lineChart, LiveView, markdownTable, scatter2d, show, tf, writeFiguresHtml } from '../../lib';
 
 test('an image grid is a PNG of the right size whose cells hold the images, scaled and clipped', async () => {
   // Two 2×2 RGB images: the first all −1 (black), the second all +1.5 (clipped to white).
@@ -126,6 +126,11 @@ test('a chart has a still PNG for viewers without scripts: its lines where the d
   const mid = rowsAt(Math.round((first + last) / 2));
   const ends = [...rowsAt(first + 2), ...rowsAt(last - 2)];
   assert.ok(mid.length > 0 && Math.abs(meanRow(mid.map((r) => [r, 0])) - (Math.min(...ends) + Math.max(...ends)) / 2) < 6, 'log spacing');
+  // Log ticks: decades over a wide range; 1-2-5 within less than two decades (a loss from 0.7 down to 0.015 had
+  // only 0.2, 0.4 and 0.6, all near the top); round numbers within a factor of about two.
+  assert.deepEqual(logTicks([-3, 3]), [1e-3, 1e-2, 1e-1, 1, 10, 100, 1000]);
+  assert.deepEqual(logTicks([Math.log10(0.0148), Math.log10(0.7)]).map(tickLabel), ['0.02', '0.05', '0.1', '0.2', '0.5']);
+  assert.deepEqual(logTicks([Math.log10(3), Math.log10(4.5)]), niceTicks([3, 4.5]));
 
   // Point labels (a curve traced by a hidden parameter): in the trace, pointing inward, and drawn in the PNG.
   const traced = (labels?: string[]) => lineChart([{ name: 'pr', x: [0.1, 0.2, 0.4], y: [0.9, 0.8, 0.7], labels }], { width: 300, height: 300 });
