@@ -75,6 +75,16 @@ export interface KitClassifierOptions {
 export const repositoryClassifierDir = (dataset: string) => path.resolve(__dirname, '..', '..', '..', 'results', 'weights', `classifier-${dataset}`);
 
 /**
+ * Where a trained kit classifier is, in `kitClassifier`'s order — the data cache, then (full classifiers only) the
+ * repository's copy — or null where there is none yet.
+ */
+export function trainedKitClassifierDir(o: Pick<KitClassifierOptions, 'dataset' | 'quick' | 'cache'> = {}): string | null {
+  const dataset = o.dataset ?? 'fashion-mnist';
+  const places = [classifierDir(o.quick ? `${dataset}-quick` : dataset, o.cache), ...(o.quick ? [] : [repositoryClassifierDir(dataset)])];
+  return places.find((dir) => fs.existsSync(path.join(dir, 'checkpoint.json'))) ?? null;
+}
+
+/**
  * The kit's classifier: from the data cache (where `npm run classifier` trains one), else the repository's copy
  * (Fashion-MNIST's full classifier), else trained there on first use (full: about 5 minutes on 2 CPU cores;
  * quick: about 20 seconds), saying so and showing progress. So a notebook that measures samples runs on a fresh
@@ -82,10 +92,9 @@ export const repositoryClassifierDir = (dataset: string) => path.resolve(__dirna
  */
 export async function kitClassifier(o: KitClassifierOptions = {}): Promise<{ model: ImageClassifier; info: Record<string, unknown>; trained: boolean }> {
   const dataset = o.dataset ?? 'fashion-mnist';
+  const found = trainedKitClassifierDir(o);
+  if (found) return { ...loadClassifier(found), trained: false };
   const dir = classifierDir(o.quick ? `${dataset}-quick` : dataset, o.cache);
-  if (fs.existsSync(path.join(dir, 'checkpoint.json'))) return { ...loadClassifier(dir), trained: false };
-  const committed = repositoryClassifierDir(dataset);
-  if (!o.quick && fs.existsSync(path.join(committed, 'checkpoint.json'))) return { ...loadClassifier(committed), trained: false };
   const log = o.log ?? console.log;
   log(`no ${o.quick ? 'quick ' : ''}${dataset} classifier in ${dir} yet: training it once (${o.quick ? 'about 20 seconds' : 'about 5 minutes on 2 CPU cores'})`);
   const { model, info } = await trainKitClassifier({ dataset, dir, log, ...(o.quick ? { epochs: 1, limit: 10000 } : {}) });

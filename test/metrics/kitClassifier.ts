@@ -1,9 +1,8 @@
 import * as assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { classifierDir, loadClassifier } from '../../lib/metrics/classifier';
-import { repositoryClassifierDir } from '../../lib/metrics/kitClassifier';
+import { trainedKitClassifierDir } from '../../lib/metrics/kitClassifier';
 
 const root = path.resolve(__dirname, '..', '..', '..');
 
@@ -12,12 +11,10 @@ const root = path.resolve(__dirname, '..', '..', '..');
  * else the repository's (results/weights/classifier-fashion-mnist), else trained by `npm run classifier` first.
  */
 export function kitClassifier(): ReturnType<typeof loadClassifier> {
-  const cached = classifierDir('fashion-mnist');
-  const dir = fs.existsSync(path.join(cached, 'checkpoint.json')) ? cached : fs.existsSync(path.join(repositoryClassifierDir('fashion-mnist'), 'checkpoint.json')) ? repositoryClassifierDir('fashion-mnist') : cached;
-  if (!fs.existsSync(path.join(dir, 'checkpoint.json'))) {
-    const r = spawnSync(process.execPath, [path.join(root, 'build', 'lib', 'cli', 'classifier.js')], { cwd: root, encoding: 'utf8', env: { ...process.env, GAN_BACKEND: 'wasm' } });
-    assert.equal(r.status, 0, r.stderr);
-    console.log(r.stdout.trim().split('\n').slice(-5).join('\n'));
-  }
-  return loadClassifier(dir);
+  const found = trainedKitClassifierDir();
+  if (found) return loadClassifier(found);
+  const r = spawnSync(process.execPath, [path.join(root, 'build', 'lib', 'cli', 'classifier.js')], { cwd: root, encoding: 'utf8', env: { ...process.env, GAN_BACKEND: 'wasm' } });
+  assert.equal(r.status, 0, r.stderr);
+  console.log(r.stdout.trim().split('\n').slice(-5).join('\n'));
+  return loadClassifier(classifierDir('fashion-mnist'));
 }
