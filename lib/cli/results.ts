@@ -9,30 +9,16 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import type { RunEvaluation } from '../run/evaluateRun';
 import { cliArgs, numberFlag, runMain } from './args';
-import { formatMeanStd } from '../metrics/spread';
-import { uniformCoverage } from '../metrics/modeCoverage';
 import { resolveConfig } from '../run/config';
-import { TOYS } from '../run/build';
 import { RunFolder } from '../run/runFolder';
 import { recordPath, settingsMismatch, writeRecord, type RunRecord } from '../run/scoreRecords';
-import { FULL_LENGTH, SEEDS, judgeRecord, scoresDir, suiteEntries, suiteQueue, trainArgs, type SuiteEntry } from '../run/suites';
+import { FULL_LENGTH, judgeRecord, scoresDir, suiteEntries, suiteQueue, trainArgs, type SuiteEntry } from '../run/suites';
 import { runWorkQueue } from '../run/workQueue';
+import { suiteMarkdownTable, type SuiteRecords } from '../run/resultsTable';
 import { writeSection } from './readmeSection';
 import { lineChart } from '../viz/figures';
 import { figurePng } from '../viz/figurePng';
-
-/** PacGAN's Table 1 (Lin et al., 2018; means of 10 runs of 400 epochs): modes, high-quality %, reverse KL. */
-const PACGAN_TABLE1: Record<string, string> = {
-  'toy-ring-gan': '6.3 / 98.2 / 0.45',
-  'toy-ring-pacgan2': '7.9 / 95.6 / 0.07',
-  'toy-ring-pacgan4': '7.8 / 95.9 / 0.07',
-  'toy-grid-gan': '17.3 / 94.8 / 0.70',
-  'toy-grid-pacgan2': '23.8 / 91.3 / 0.13',
-  'toy-grid-pacgan4': '24.8 / 93.6 / 0.04',
-  'toy-grid-msgan': '– (not in the paper)',
-};
 
 /** The commands running now, so that a failure in one worker can stop the others' (see the workers below). */
 const running = new Set<ChildProcess>();
@@ -54,66 +40,6 @@ function run(args: string[], log: string): Promise<void> {
   });
 }
 
-/**
- * Over the toy suite's 10 seeds, the population std (as its earlier tables); over the ablation's 2, the sample std.
- * One seed has no spread to show: its value alone.
- */
-const pm = (v: number[], digits: number) => (v.length === 1 ? v[0].toFixed(digits) : formatMeanStd(v, digits));
-const pmSample = (v: number[], digits: number) => formatMeanStd(v, digits, { sample: true });
-
-/** Each entry's record, where its run has finished (read once for the tables). */
-type Records = Map<SuiteEntry, RunRecord | undefined>;
-
-function table(records: Records): string {
-  const evals = new Map<string, RunEvaluation[]>();
-  const add = (label: string, r: RunEvaluation | undefined) => r && evals.set(label, [...(evals.get(label) ?? []), r]);
-  for (const [e, record] of records) {
-    add(e.label, record?.eval);
-    add(`${e.label} — its raw G`, record?.evalRaw);
-  }
-  const rows: string[] = [];
-  for (const [label, rs] of evals) {
-    if (rs[0].toy) {
-      if (rows.length === 0) {
-        rows.push('| run | seeds | steps | modes covered | high-quality % | reverse KL | all modes in | PacGAN Table 1: modes / HQ % / KL |', '|---|---|---|---|---|---|---|---|');
-      }
-      const t = rs.map((r) => r.toy!);
-      rows.push(`| ${label} | ${rs.length} | ${rs[0].step} | ${pm(t.map((x) => x.modesCovered), 1)} / ${t[0].modes} | ${pm(t.map((x) => 100 * x.highQualityFraction), 1)} | ${pm(t.map((x) => x.klFromUniform), 3)} | ${t.filter((x) => x.modesCovered === x.modes).length}/${rs.length} seeds | ${PACGAN_TABLE1[label.split(' ')[0]] ?? '–'} |`);
-    } else if (rs[0].images) {
-      if (rows.length === 0) rows.push('| run | steps | G | FID ↓ | KID ↓ | IS ↑ | precision ↑ | recall ↑ | class acc. ↑ | n real / fake |', '|---|---|---|---|---|---|---|---|---|---|');
-      if (rs.length > 1) {
-        // Several seeds of one config: mean ± sample std over them (the ablation's rows).
-        const ms = rs.map((r) => r.images!);
-        const acc = ms.every((m) => m.classAccuracy) ? `${pmSample(ms.map((m) => 100 * m.classAccuracy!.overall), 1)}%` : '–';
-        const is = ms.every((m) => m.inceptionScore) ? pmSample(ms.map((m) => m.inceptionScore!.mean), 2) : '–';
-        rows.push(`| ${label} (${rs.length} seeds, ± over seeds) | ${rs[0].step} | ${rs[0].generator} | ${pmSample(ms.map((m) => m.fid), 2)} | ${pmSample(ms.map((m) => m.kid.mean), 3)} | ${is} | ${pmSample(ms.map((m) => m.precision), 3)} | ${pmSample(ms.map((m) => m.recall), 3)} | ${acc} | ${ms[0].nReal} / ${ms[0].nFake} |`);
-        continue;
-      }
-      for (const r of rs) {
-        const m = r.images!;
-        rows.push(`| ${label} | ${r.step} | ${r.generator} | ${m.fid.toFixed(2)} | ${m.kid.mean.toPrecision(4)} ± ${m.kid.std.toPrecision(3)} | ${m.inceptionScore ? `${m.inceptionScore.mean.toFixed(2)} ± ${m.inceptionScore.std.toFixed(2)}` : '–'} | ${m.precision.toFixed(3)} | ${m.recall.toFixed(3)} | ${m.classAccuracy ? `${(100 * m.classAccuracy.overall).toFixed(1)}%` : '–'} | ${m.nReal} / ${m.nFake} |`);
-      }
-    }
-  }
-  rows.push(...chanceRows([...evals.values()].flatMap((rs) => (rs[0].toy ? [rs[0].data] : []))));
-  return rows.join('\n');
-}
-
-/**
- * A toy table's scale: for each mixture in it, PacGAN's scores of no generator at all (`uniformCoverage`, 2,500
- * uniform points over the modes' box), over as many draws as the suite has seeds. A row near these, however many
- * modes it "covers", is a haze over the region, not a generator that found the modes.
- */
-function chanceRows(mixtures: string[]): string[] {
-  return [...new Set(mixtures)].filter((name) => name in TOYS).map((name) => {
-    const m = TOYS[name]();
-    const t = SEEDS.map((seed) => uniformCoverage(m.centres, m.sigma, { seed }));
-    const [[x0, x1], [y0, y1]] = t[0].box;
-    const square = `[${x0.toFixed(2)}, ${x1.toFixed(2)}] × [${y0.toFixed(2)}, ${y1.toFixed(2)}]`;
-    return `| chance: ${t[0].samples.toLocaleString('en')} points uniform over ${square} (${name}) | ${t.length} draws | – | ${pm(t.map((x) => x.modesCovered), 1)} / ${t[0].modes} | ${pm(t.map((x) => 100 * x.highQualityFraction), 1)} | ${pm(t.map((x) => x.klFromUniform), 3)} | ${t.filter((x) => x.modesCovered === x.modes).length}/${t.length} draws | – |`;
-  });
-}
-
 /** One run's mode coverage over training, by step: a curve of the toy suite's. */
 interface Curve {
   label: string;
@@ -125,7 +51,7 @@ interface Curve {
  * from the coverage its snapshots wrote — the high-quality fraction sharpens long after the modes are found, and
  * this shows how far each row got. A column for every config would be mostly empty mid-suite.
  */
-function seedZeroCurves(records: Records, fullLength: boolean): Curve[] {
+function seedZeroCurves(records: SuiteRecords, fullLength: boolean): Curve[] {
   const seed0 = [...records.keys()].filter((e) => e.seed === 0 && e.row.endsWith(FULL_LENGTH) === fullLength && records.get(e)?.coverage?.length);
   // A resumed run may have logged a step twice: the last line for a step wins.
   return seed0.map((e) => ({ label: e.label, at: new Map((records.get(e)?.coverage ?? []).map((r) => [r.step, r])) }));
@@ -206,7 +132,7 @@ runMain(async () => {
     await runWorkQueue(queue, { jobs, work: runEntry, onFailure: () => running.forEach((p) => p.kill('SIGTERM')) });
   }
   // The tables hold only records that stand for what the suite trains now; others are named, not shown.
-  const records: Records = new Map(entries.map((e) => {
+  const records: SuiteRecords = new Map(entries.map((e) => {
     const { record, differ } = judgeRecord(a.suite!, e);
     if (differ.length) console.warn(`left out of the table: ${recordPath(scoresDir(a.suite!), e.out)} (${differ.join('; ')})`);
     return [e, differ.length ? undefined : record];
@@ -217,7 +143,7 @@ runMain(async () => {
   }
   const curves = a.suite === 'toy' ? [false, true].map((full) => ({ full, curves: seedZeroCurves(records, full) })) : [];
   for (const c of curves) writeCurveChart(c.curves, c.full, path.join('results', c.full ? 'toy-hq-full-length.png' : 'toy-hq.png'));
-  const md = [table(records), ...curves.map((c) => curveTable(c.curves, c.full))].filter((x) => x).join('\n\n');
+  const md = [suiteMarkdownTable(records), ...curves.map((c) => curveTable(c.curves, c.full))].filter((x) => x).join('\n\n');
   fs.mkdirSync('results', { recursive: true });
   fs.writeFileSync(path.join('results', `${a.suite}.md`), md + '\n');
   if (writeSection('README.md', `results/${a.suite}.md`, md)) console.log(`README.md: its results/${a.suite}.md section rewritten`);
