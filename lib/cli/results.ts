@@ -84,7 +84,7 @@ function writeCurveChart(curves: Curve[], fullLength: boolean, file: string): vo
 
 runMain(async () => {
   const a = cliArgs('results', {
-    suite: { type: 'string', help: "toy (PacGAN's protocol: 7 configs × 10 seeds, then 2 at its full length), images (WGAN-GP, SNGAN, BigGAN on Fashion-MNIST) or biggan-ablation (BigGAN's tricks one at a time, 2 seeds)", default: 'toy' },
+    suite: { type: 'string', help: "toy (PacGAN's protocol: 7 configs × 10 seeds, then 2 at its full length), images (WGAN-GP, SNGAN, BigGAN on Fashion-MNIST) or biggan-ablation (BigGAN's tricks one at a time, 2 seeds; 3 for rows 3 and 4)", default: 'toy' },
     jobs: { type: 'string', help: 'runs at a time (each with GAN_WASM_THREADS = cores / jobs)', default: '1' },
     steps: { type: 'string', help: "override every run's step count" },
     'table-only': { type: 'boolean', help: 'only rebuild the table from the records in results/scores/<suite>/' },

@@ -20,12 +20,16 @@ test("every committed score record is one of its suite's runs, made as the suite
   }
 });
 
-test("a suite's entries: the ablation's rows by seed; notebook 08's two rows, attention first, before the rest", () => {
+test("a suite's entries: the ablation's rows by seed; notebook 08's pair, attention first, over three seeds", () => {
   const ablation = suiteEntries('biggan-ablation');
-  assert.deepEqual(ablation.filter((e) => e.seed === 1).map((e) => e.row), ['0-baseline', '1-shared-hierarchical', '2-ortho', '3-ema', '4-attention']);
+  const rowsOf = (seed: number) => ablation.filter((e) => e.seed === seed).map((e) => e.row);
+  assert.deepEqual(rowsOf(1), ['0-baseline', '1-shared-hierarchical', '2-ortho', '3-ema', '4-attention']);
+  assert.deepEqual(rowsOf(2), ['3-ema', '4-attention'], 'a third seed for the pair notebook 08 compares');
+  assert.ok(ablation.every((e) => Number.isInteger(e.runRank) && e.runRank! >= 0), 'every run has a place');
+  assert.equal(new Set(ablation.map((e) => e.runRank)).size, ablation.length, 'and no two the same one');
   const rank = (row: string, seed: number) => ablation.find((e) => e.row === row && e.seed === seed)!.runRank!;
   assert.ok(rank('4-attention', 0) < rank('3-ema', 0) && rank('3-ema', 0) < rank('4-attention', 1));
-  assert.ok(rank('4-attention', 1) < rank('3-ema', 1) && rank('3-ema', 1) < rank('0-baseline', 1));
+  assert.ok(rank('4-attention', 1) < rank('3-ema', 1) && rank('3-ema', 2) < rank('0-baseline', 1));
   assert.ok(rank('2-ortho', 1) < rank('5-wide', 0), 'the wide row, three rows long, comes last');
   assert.deepEqual(ablation.find((e) => e.row === '3-ema')!.evalArgs, ['--n', '10000', '--standing', '16']);
   assert.throws(() => suiteEntries('toys'), /unknown suite 'toys': toy, images, biggan-ablation/);
