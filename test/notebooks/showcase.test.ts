@@ -3,7 +3,8 @@ import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { findJupyter, HOW_TO_GET_JUPYTER } from '../../lib/cli/jupyter';
+import { findJupyter, HOW_TO_GET_JUPYTER, ROOT } from '../../lib/cli/jupyter';
+import { listNotebooks } from '../../tools/notebooks';
 import { failingClaims, notebookChecks, notebookClaims, publishNotebook, SHOWCASE, type ShowcaseEntry } from '../../tools/showcase';
 import { claim, CLAIM_MIME, judgeClaim } from '../../lib/viz/claims';
 import { plotlyScriptTag } from '../../lib/viz/html';
@@ -117,5 +118,19 @@ test('every published notebook: its claims hold, the manifest records exactly th
     for (const chart of charts) {
       assert.ok(chart.data!['image/png'] && !chart.data!['text/html'], `${entry.name}: every chart carries a still PNG instead of script-only HTML`);
     }
+  }
+});
+
+const cellSources = (file: string): [string, string][] =>
+  (JSON.parse(fs.readFileSync(file, 'utf8')).cells as { cell_type: string; source: string | string[] }[])
+    .map((c) => [c.cell_type, Array.isArray(c.source) ? c.source.join('') : c.source]);
+
+// The published copy is what a learner reads: a notebook edited since it was published would show outputs its
+// code no longer makes, or prose its outputs never answered.
+test('every notebook is published, and its published copy has the notebook’s cells as they stand', () => {
+  const published = (JSON.parse(fs.readFileSync(path.join(SHOWCASE, 'manifest.json'), 'utf8')) as ShowcaseEntry[]).map((e) => e.name);
+  assert.deepEqual(published, listNotebooks().map((f) => f.replace(/\.ipynb$/, '')), 'the manifest lists the sequence, in order');
+  for (const name of published) {
+    assert.deepEqual(cellSources(path.join(SHOWCASE, `${name}.ipynb`)), cellSources(path.join(ROOT, 'notebooks', `${name}.ipynb`)), `${name}: republish it (npm run notebooks -- ${name} --full --publish)`);
   }
 });
