@@ -2,6 +2,7 @@ import * as tf from '@tensorflow/tfjs';
 import type { Generator } from '../models/registry';
 import { Adam } from '../train/adam';
 import { rng } from '../../datasets/random';
+import { seededNormal } from '../nn/seededNormal';
 
 /** Configures `distillGenerator`: the student's training steps, batch, learning rate, classes and seed. */
 export interface DistillOptions {
@@ -31,7 +32,7 @@ export function distillGenerator(teacher: Generator, student: Generator, o: Dist
   for (let s = 0; s < steps; s++) {
     const seed = Math.floor(u() * 2 ** 31);
     const loss = opt.minimize(() => {
-      const z = tf.randomNormal([n, teacher.cfg.zDim], 0, 1, 'float32', seed) as tf.Tensor2D;
+      const z = seededNormal([n, teacher.cfg.zDim], { seed }) as tf.Tensor2D;
       const y = classes > 0 ? tf.tensor1d(Int32Array.from({ length: n }, (_, i) => (i + s) % classes), 'int32') : undefined;
       const target = tf.tidy(() => teacher.apply(z, y));
       return tf.mean(tf.abs(tf.sub(student.apply(z, y), target))) as tf.Scalar;

@@ -2,6 +2,7 @@ import * as tf from '@tensorflow/tfjs';
 import { Conv2d, Linear } from '../nn/layers';
 import { Module, SeedStream } from '../nn/module';
 import { DcganGenerator } from './dcgan';
+import { seededNormal } from '../nn/seededNormal';
 
 /**
  * Configures a convolutional VAE: its latent size, width, image size and channels. The defaults (z 64, one
@@ -84,6 +85,6 @@ export class Vae extends Module {
    * function of the encoder's outputs.
    */
   static sample(mu: tf.Tensor2D, logVar: tf.Tensor2D, seed?: number): tf.Tensor2D {
-    return tf.tidy(() => tf.add(mu, tf.mul(tf.exp(tf.mul(0.5, logVar)), tf.randomNormal(mu.shape, 0, 1, 'float32', seed))) as tf.Tensor2D);
+    return tf.tidy(() => tf.add(mu, tf.mul(tf.exp(tf.mul(0.5, logVar)), seededNormal(mu.shape, { seed }))) as tf.Tensor2D);
   }
 }

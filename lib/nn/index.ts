@@ -2,6 +2,7 @@ export { Module, SeedStream } from './module';
 export * from './layers';
 export { SpectralNorm, type SpectralNormConfig } from './spectralNorm';
 export { stopGradient } from './stopGradient';
+export { seededNormal, type SeededNormalOptions } from './seededNormal';
 export { Embedding, type EmbeddingConfig } from './embedding';
 export { ConditionalBatchNorm, type ConditionalBatchNormConfig } from './conditionalBatchNorm';
 export { SelfAttention, type SelfAttentionConfig } from './selfAttention';

@@ -2,6 +2,7 @@ import * as tf from '@tensorflow/tfjs';
 import { Module, SeedStream } from './module';
 import { SpectralNorm, type SpectralNormConfig } from './spectralNorm';
 import { gaussian, rng } from '../../datasets/random';
+import { seededNormal } from './seededNormal';
 
 /**
  * How weights start: DCGAN's N(0, 0.02) is the default; `he` and `xavier` scale by fan-in/fan-out; `orthogonal`
@@ -14,7 +15,7 @@ export function initWeight(shape: number[], fanIn: number, fanOut: number, init:
   if (init.kind === 'orthogonal') return orthogonal(shape, init.gain ?? 1, seed);
   const std =
     init.kind === 'normal' ? init.std : init.kind === 'xavier' ? Math.sqrt(2 / (fanIn + fanOut)) : Math.sqrt(2 / fanIn);
-  return tf.randomNormal(shape, 0, std, 'float32', seed);
+  return seededNormal(shape, { std, seed });
 }
 
 /**

@@ -2,6 +2,7 @@ import * as tf from '@tensorflow/tfjs';
 import { Module } from './module';
 import { stopGradient } from './stopGradient';
 import { fusedSpectralNormAvailable, SPECTRAL_NORM, type SpectralNormAttrs } from '../kernels/wasm/spectralNorm';
+import { seededNormal } from './seededNormal';
 
 /** Configures `SpectralNorm`: power iterations per step, the ε guarding u and v's normalisation, and u's seed. */
 export interface SpectralNormConfig {
@@ -28,7 +29,7 @@ export class SpectralNorm extends Module {
     super();
     const iterations = cfg.iterations ?? 1;
     if (!(Number.isInteger(iterations) && iterations >= 1)) throw new Error(`SpectralNorm: iterations must be a whole number ≥ 1, got ${iterations}`);
-    this.u = this.buffer('u0', tf.tidy(() => unit(tf.randomNormal([outFeatures], 0, 1, 'float32', cfg.seed ?? 7), 1e-8)));
+    this.u = this.buffer('u0', tf.tidy(() => unit(seededNormal([outFeatures], { seed: cfg.seed ?? 7 }), 1e-8)));
     this.sv = this.buffer('sv0', tf.ones([]));
   }
 

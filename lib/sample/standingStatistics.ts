@@ -2,6 +2,7 @@ import * as tf from '@tensorflow/tfjs';
 import { BatchNorm } from '../nn/layers';
 import type { Module } from '../nn/module';
 import { rng } from '../../datasets/random';
+import { seededNormal } from '../nn/seededNormal';
 
 /** Configures `standingStatistics`: how many forward passes, of what size, and their latents' seed. */
 export interface StandingStatisticsOptions {
@@ -33,7 +34,7 @@ export function standingStatistics(g: Module & { cfg: { zDim: number; classes?: 
       for (const bn of norms) bn.momentumOverride = 1 / (b + 1);
       tf.tidy(() => {
         const seed = (o.seed ?? 0) + b;
-        const z = tf.randomNormal([n, g.cfg.zDim], 0, 1, 'float32', seed) as tf.Tensor2D;
+        const z = seededNormal([n, g.cfg.zDim], { seed }) as tf.Tensor2D;
         const u = rng(seed);
         const y = classes > 0 ? tf.tensor1d(Int32Array.from({ length: n }, () => Math.floor(u() * classes)), 'int32') : undefined;
         g.apply(z, y);

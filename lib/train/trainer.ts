@@ -11,6 +11,7 @@ import { Adam } from './adam';
 import { loadCheckpoint, storedDtype, writeCheckpoint, type HostTensor } from './checkpoint';
 import { Ema, type EmaConfig } from './ema';
 import { runPlan, runPlanAsync, type ReadPlan } from './readPlan';
+import { seededNormal } from '../nn/seededNormal';
 
 export type { GeneratorLike } from '../models/registry';
 /** What training needs of a discriminator (every discriminator of the kit). */
@@ -148,7 +149,7 @@ export class Trainer {
    */
   private fakeInputs(n: number, step: number, phase: number, micro: number, labels: 'independent' | 'pairs' = 'independent'): { z: tf.Tensor2D; y?: tf.Tensor1D } {
     const seed = ((this.cfg.seed ?? 0) * 1_000_003 + step * 1009 + phase * 31 + micro) >>> 0;
-    const z = tf.randomNormal([n, this.cfg.zDim], 0, 1, 'float32', seed) as tf.Tensor2D;
+    const z = seededNormal([n, this.cfg.zDim], { seed }) as tf.Tensor2D;
     const classes = this.cfg.classes ?? 0;
     if (classes <= 0) return { z };
     const u = rng(seed ^ 0x9e3779b9);

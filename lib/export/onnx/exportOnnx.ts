@@ -2,6 +2,7 @@ import * as tf from '@tensorflow/tfjs';
 import type { Generator } from '../../models/registry';
 import { KERNEL_EMITTERS, type KernelCall } from './kernelEmitters';
 import { OnnxGraph, type OnnxValueInfo } from './onnxGraph';
+import { seededNormal } from '../../nn/seededNormal';
 
 /** Configures `generatorToOnnx`. */
 export interface OnnxExportOptions {
@@ -83,7 +84,7 @@ function trace(g: Generator, batch: number, classes: number, previous: CallRecor
   try {
     let outShape: number[] = [];
     tf.tidy(() => {
-      const z = tf.randomNormal([batch, g.cfg.zDim], 0, 1, 'float32', 1) as tf.Tensor2D;
+      const z = seededNormal([batch, g.cfg.zDim], { seed: 1 }) as tf.Tensor2D;
       const y = classes > 0 ? (tf.tensor1d(Array.from({ length: batch }, (_, i) => i % classes), 'int32') as tf.Tensor1D) : undefined;
       names.set(z, 'z');
       if (y) names.set(y, 'y');
