@@ -5,8 +5,12 @@ import type { SuiteRecord } from './suites';
 
 /** Configures `suiteScoreTable`: which generator's scores, and the rows' names. */
 export interface SuiteScoreTableOptions {
-  /** 'eval': the run's scored generator (its EMA G where it has one); 'evalRaw': an EMA run's raw G. Default 'eval'. */
-  generator?: 'eval' | 'evalRaw';
+  /**
+   * 'eval': the run's scored generator (its EMA G where it has one); 'evalRaw': an EMA run's raw G; 'raw': every
+   * run's raw G — an EMA run's evalRaw, another run's eval — so that rows with and without an EMA compare the
+   * weights as trained. Default 'eval'.
+   */
+  generator?: 'eval' | 'evalRaw' | 'raw';
   /** Names for rows by their `row` id (default: the suite's labels). */
   labels?: Record<string, string>;
 }
@@ -31,7 +35,8 @@ export function suiteScoreTable(records: SuiteRecord[], o: SuiteScoreTableOption
   const rows = [...byRow.entries()].map(([row, runs]) => {
     const seeded = [...runs].sort((a, b) => (a.seed ?? 0) - (b.seed ?? 0));
     const reports = seeded.map((r) => {
-      const images = r.record[which]?.images;
+      const scored = which === 'raw' ? r.record.evalRaw ?? (r.record.eval.generator === 'raw' ? r.record.eval : undefined) : r.record[which];
+      const images = scored?.images;
       if (!images) throw new Error(`${r.out} has no ${which === 'eval' ? '' : 'raw-G '}image scores in its record`);
       return images;
     });

@@ -71,4 +71,10 @@ test('a score table: one row per config, mean ± sample std over seeds and every
   assert.equal(t.rows[1][2], '7.00', 'one seed: its value alone');
   assert.equal(suiteScoreTable([run('3-ema', 0, 10, 8)], { generator: 'evalRaw' }).rows[0][2], '8.00');
   assert.throws(() => suiteScoreTable([run('4-attention', 0, 7)], { generator: 'evalRaw' }), /has no raw-G image scores/);
+  // 'raw': an EMA run's raw G, another run's only G.
+  const plain = run('2-ortho', 0, 9);
+  plain.record.eval.generator = 'raw';
+  const raw = suiteScoreTable([run('3-ema', 0, 10, 8), plain], { generator: 'raw' }).rows;
+  assert.deepEqual(raw.map((r) => r[2]), ['8.00', '9.00']);
+  assert.throws(() => suiteScoreTable([run('4-attention', 0, 7)], { generator: 'raw' }), /has no raw-G image scores/);
 });
