@@ -23,3 +23,18 @@ export function formatMeanStd(values: number[], digits = 2, options: { sample?: 
   const spread = options.sample && n > 1 ? std * Math.sqrt(n / (n - 1)) : std;
   return `${mean.toFixed(digits)} ± ${spread.toFixed(digits)}`;
 }
+
+/**
+ * Welch's t: the difference of two groups' means (b − a) in units of its standard error √(s_a²/n_a + s_b²/n_b),
+ * with sample variances — how many standard errors apart two methods' seeds put them. With three seeds a side,
+ * |t| < 2 is a difference the seeds cannot tell from chance. Each group needs two values or more.
+ */
+export function welchT(a: number[], b: number[]): number {
+  if (a.length < 2 || b.length < 2) throw new Error(`welchT needs two values or more in each group, got ${a.length} and ${b.length}`);
+  const sampleVariance = (v: number[]) => {
+    const { std } = meanStd(v);
+    return (std * std * v.length) / (v.length - 1);
+  };
+  const se = Math.sqrt(sampleVariance(a) / a.length + sampleVariance(b) / b.length);
+  return (meanStd(b).mean - meanStd(a).mean) / se;
+}

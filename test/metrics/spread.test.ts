@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import * as assert from 'node:assert/strict';
-import { formatMeanStd, meanStd } from '../../lib';
+import { formatMeanStd, meanStd, welchT } from '../../lib';
 
 test('mean ± std over seeds: population std by default, the sample std on request, values scaled first', () => {
   assert.deepEqual(meanStd([1, 2, 3]), { mean: 2, std: Math.sqrt(2 / 3) });
@@ -9,4 +9,13 @@ test('mean ± std over seeds: population std by default, the sample std on reque
   assert.equal(formatMeanStd([0.25, 0.35], 1, { scale: 100 }), '30.0 ± 5.0');
   // One value has no spread, with either divisor.
   assert.equal(formatMeanStd([0.5], 2, { sample: true }), '0.50 ± 0.00');
+});
+
+test("Welch's t: the difference of means over its standard error, with sample variances", () => {
+  // Means 2 and 5, sample variances 1 and 1: se = √(1/3 + 1/3).
+  assert.ok(Math.abs(welchT([1, 2, 3], [4, 5, 6]) - 3 / Math.sqrt(2 / 3)) < 1e-12);
+  assert.ok(Math.abs(welchT([4, 5, 6], [1, 2, 3]) + 3 / Math.sqrt(2 / 3)) < 1e-12, 'b − a: the sign says which is larger');
+  // Unequal sizes and spreads: means 1 and 3, sample variances 2 and 4 → se = √(2/2 + 4/3).
+  assert.ok(Math.abs(welchT([0, 2], [1, 3, 5]) - 2 / Math.sqrt(2 / 2 + 4 / 3)) < 1e-12);
+  assert.throws(() => welchT([1], [2, 3]), /two values or more/);
 });
