@@ -26,8 +26,9 @@ export function formatMeanStd(values: number[], digits = 2, options: { sample?: 
 
 /**
  * Welch's t: the difference of two groups' means (b − a) in units of its standard error √(s_a²/n_a + s_b²/n_b),
- * with sample variances — how many standard errors apart two methods' seeds put them. With three seeds a side,
- * |t| < 2 is a difference the seeds cannot tell from chance. Each group needs two values or more.
+ * with sample variances — how many standard errors apart two methods' seeds put them. With three seeds a side
+ * (Welch's degrees of freedom near 4), |t| must pass about 2.8 before chance explains it less than one time in
+ * twenty. Each group needs two values or more.
  */
 export function welchT(a: number[], b: number[]): number {
   if (a.length < 2 || b.length < 2) throw new Error(`welchT needs two values or more in each group, got ${a.length} and ${b.length}`);
