@@ -27,8 +27,9 @@ export function formatMeanStd(values: number[], digits = 2, options: { sample?: 
 /**
  * Welch's t: the difference of two groups' means (b − a) in units of its standard error √(s_a²/n_a + s_b²/n_b),
  * with sample variances — how many standard errors apart two methods' seeds put them. With three seeds a side
- * (Welch's degrees of freedom near 4), |t| must pass about 2.8 before chance explains it less than one time in
- * twenty. Each group needs two values or more.
+ * Welch's degrees of freedom are at most 4, and |t| must pass 2.8 (more, down to 2 degrees of freedom: 4.3) before
+ * chance explains it less than one time in twenty; with two a side, 4.3 or more. Each group needs two values or
+ * more, and some spread between them.
  */
 export function welchT(a: number[], b: number[]): number {
   if (a.length < 2 || b.length < 2) throw new Error(`welchT needs two values or more in each group, got ${a.length} and ${b.length}`);
@@ -37,5 +38,6 @@ export function welchT(a: number[], b: number[]): number {
     return (std * std * v.length) / (v.length - 1);
   };
   const se = Math.sqrt(sampleVariance(a) / a.length + sampleVariance(b) / b.length);
+  if (se === 0) throw new Error('welchT: both groups are constant, so their difference has no standard error');
   return (meanStd(b).mean - meanStd(a).mean) / se;
 }

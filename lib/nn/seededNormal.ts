@@ -4,7 +4,10 @@ import * as tf from '@tensorflow/tfjs';
 export interface SeededNormalOptions {
   mean?: number;
   std?: number;
-  /** Any number; the same seed gives the same values. Omitted: a fresh, unrepeatable draw. */
+  /**
+   * A finite number; the same seed gives the same values (0 and 0.5 give the same ones: see `seededNormal`).
+   * Omitted: a fresh, unrepeatable draw.
+   */
   seed?: number;
 }
 
@@ -15,6 +18,7 @@ export interface SeededNormalOptions {
  * other seed gives TF.js's own stream, so the values of runs seeded otherwise are unchanged.
  */
 export function seededNormal(shape: number[], o: SeededNormalOptions = {}): tf.Tensor {
+  if (o.seed !== undefined && !Number.isFinite(o.seed)) throw new Error(`seededNormal: seed must be a finite number, got ${o.seed}`);
   const seed = o.seed === 0 ? 0.5 : o.seed;
   return tf.randomNormal(shape, o.mean ?? 0, o.std ?? 1, 'float32', seed);
 }

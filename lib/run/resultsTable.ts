@@ -18,7 +18,7 @@ const PACGAN_TABLE1: Record<string, string> = {
 };
 
 /**
- * Over the toy suite's 10 seeds, the population std (as its earlier tables); over the ablation's 2, the sample std.
+ * Over the toy suite's 10 seeds, the population std (as its earlier tables); over the ablation's 2 or 3, the sample std.
  * One seed has no spread to show: its value alone.
  */
 const pm = (v: number[], digits: number) => (v.length === 1 ? v[0].toFixed(digits) : formatMeanStd(v, digits));

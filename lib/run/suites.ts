@@ -76,6 +76,13 @@ const ABLATION_ORDER: [string, number][] = [
   ['5-wide', 0],
 ];
 
+/** Where an ablation run trains in ABLATION_ORDER; a run left out of it is a mistake in this file, not a run to put first. */
+function ablationRank(file: string, seed: number): number {
+  const rank = ABLATION_ORDER.findIndex(([f, s]) => f === file && s === seed);
+  if (rank < 0) throw new Error(`ABLATION_ORDER (lib/run/suites.ts) has no place for ${file} seed ${seed}: add it`);
+  return rank;
+}
+
 /** The runs of a suite, in table order; `steps` shortens every run (a smoke test) into folders of its own. */
 export function suiteEntries(name: string, steps?: number): SuiteEntry[] {
   const stepsOverride = steps ? { steps } : {};
@@ -122,7 +129,7 @@ export function suiteEntries(name: string, steps?: number): SuiteEntry[] {
       // The EMA G trails the raw one in runs this short (README): score both, so that rows after EMA are not
       // judged through its lag alone.
       rawToo: row.ema,
-      runRank: ABLATION_ORDER.findIndex(([file, s]) => file === row.file && s === seed),
+      runRank: ablationRank(row.file, seed),
     });
     const mostSeeds = Math.max(...ABLATION.map((row) => row.seeds));
     return Array.from({ length: mostSeeds }, (_, seed) => seed).flatMap((seed) =>

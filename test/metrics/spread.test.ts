@@ -18,4 +18,5 @@ test("Welch's t: the difference of means over its standard error, with sample va
   // Unequal sizes and spreads: means 1 and 3, sample variances 2 and 4 → se = √(2/2 + 4/3).
   assert.ok(Math.abs(welchT([0, 2], [1, 3, 5]) - 2 / Math.sqrt(2 / 2 + 4 / 3)) < 1e-12);
   assert.throws(() => welchT([1], [2, 3]), /two values or more/);
+  assert.throws(() => welchT([1, 1], [2, 2]), /no standard error/);
 });
