@@ -1,3 +1,5 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
 import { tf, initBackend, type BackendName } from '../lib';
 
 /** Runs `fn` on a backend and returns its result as plain arrays (so it outlives the backend switch). */
@@ -58,5 +60,14 @@ export function gradientError(f: (x: tf.Tensor) => tf.Scalar, x0: Float32Array, 
       worst = Math.max(worst, Math.abs((at(eps) - at(-eps)) / (2 * eps) - analytic[i]));
     }
     return worst;
+  });
+}
+
+/** The TypeScript sources below `dir` (declaration files, build output and node_modules left out). */
+export function tsSources(dir: string): string[] {
+  return fs.readdirSync(dir, { withFileTypes: true }).flatMap((e) => {
+    const p = path.join(dir, e.name);
+    if (e.isDirectory()) return e.name === 'build' || e.name === 'node_modules' ? [] : tsSources(p);
+    return e.name.endsWith('.ts') && !e.name.endsWith('.d.ts') ? [p] : [];
   });
 }

@@ -33,11 +33,12 @@ export function formatMeanStd(values: number[], digits = 2, options: { sample?: 
  */
 export function welchT(a: number[], b: number[]): number {
   if (a.length < 2 || b.length < 2) throw new Error(`welchT needs two values or more in each group, got ${a.length} and ${b.length}`);
-  const sampleVariance = (v: number[]) => {
-    const { std } = meanStd(v);
-    return (std * std * v.length) / (v.length - 1);
-  };
-  const se = Math.sqrt(sampleVariance(a) / a.length + sampleVariance(b) / b.length);
+  // The squared standard error of each group's mean, from its sample variance: s²/n = σ²/(n − 1).
+  const [sa, sb] = [a, b].map((v) => {
+    const { mean, std } = meanStd(v);
+    return { mean, se2: (std * std) / (v.length - 1) };
+  });
+  const se = Math.sqrt(sa.se2 + sb.se2);
   if (se === 0) throw new Error('welchT: both groups are constant, so their difference has no standard error');
-  return (meanStd(b).mean - meanStd(a).mean) / se;
+  return (sb.mean - sa.mean) / se;
 }

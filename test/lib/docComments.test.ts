@@ -2,6 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { tsSources } from '../helpers';
 
 /**
  * Types are the library's documentation: every exported declaration in lib/ carries a doc comment (`/** … *\/`
@@ -9,14 +10,6 @@ import * as path from 'node:path';
  */
 const LIB = path.resolve(__dirname, '..', '..', '..', 'lib');
 const EXPORT = /^export (?:declare )?(?:async )?(?:abstract )?(function|class|const|let|interface|type|enum)\s+(\w+)/;
-
-function sources(dir: string): string[] {
-  return fs.readdirSync(dir, { withFileTypes: true }).flatMap((e) => {
-    const p = path.join(dir, e.name);
-    if (e.isDirectory()) return e.name === 'build' || e.name === 'node_modules' ? [] : sources(p);
-    return e.name.endsWith('.ts') && !e.name.endsWith('.d.ts') ? [p] : [];
-  });
-}
 
 /** Exported declarations of a source text whose previous line does not close a doc comment. */
 export function undocumented(text: string): string[] {
@@ -34,7 +27,7 @@ test('the checker finds an export without a doc comment and accepts one with', (
 });
 
 test('every export in lib/ has a doc comment directly above it', () => {
-  const files = sources(LIB);
+  const files = tsSources(LIB);
   assert.ok(files.length > 50, `${files.length} source files found under ${LIB}`);
   const missing = files.flatMap((f) => undocumented(fs.readFileSync(f, 'utf8')).map((m) => `${path.relative(LIB, f)}:${m}`));
   assert.deepEqual(missing, [], `exports without a doc comment:\n  ${missing.join('\n  ')}`);

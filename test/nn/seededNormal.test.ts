@@ -3,12 +3,7 @@ import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { seededNormal, tf } from '../../lib';
-
-const values = (t: tf.Tensor) => {
-  const v = Array.from(t.dataSync());
-  t.dispose();
-  return v;
-};
+import { tsSources, values } from '../helpers';
 
 test('seededNormal: seed 0 repeats (TF.js draws it from Math.random); other seeds are TF.js’s own streams', () => {
   assert.deepEqual(values(seededNormal([64], { seed: 0 })), values(seededNormal([64], { seed: 0 })));
@@ -23,9 +18,7 @@ test('seededNormal: seed 0 repeats (TF.js draws it from Math.random); other seed
 // that share the trap (randomNormal, truncatedNormal, randomGamma, multinomial) would bring it back.
 test('the library, its data sets and tools draw normals only through seededNormal', () => {
   const root = path.join(__dirname, '..', '..', '..');
-  const sources = (dir: string): string[] => fs.readdirSync(dir, { withFileTypes: true }).flatMap((e) =>
-    e.isDirectory() ? sources(path.join(dir, e.name)) : e.name.endsWith('.ts') ? [path.join(dir, e.name)] : []);
-  const files = ['lib', 'datasets', 'tools'].flatMap((d) => sources(path.join(root, d)));
+  const files = ['lib', 'datasets', 'tools'].flatMap((d) => tsSources(path.join(root, d)));
   assert.ok(files.length > 100, `the sources were found (${files.length} files)`);
   const direct = files.filter((f) => !f.endsWith('seededNormal.ts') &&
     /tf\.(randomNormal|truncatedNormal|randomGamma|multinomial)\(/.test(fs.readFileSync(f, 'utf8')));
