@@ -15,7 +15,7 @@ import { RunFolder } from '../run/runFolder';
 import { recordPath, settingsMismatch, writeRecord, type RunRecord } from '../run/scoreRecords';
 import { FULL_LENGTH, judgeRecord, scoresDir, suiteEntries, suiteQueue, trainArgs, type SuiteEntry } from '../run/suites';
 import { runWorkQueue } from '../run/workQueue';
-import { suiteMarkdownTable, type SuiteRecords } from '../run/resultsTable';
+import { suiteMarkdownTable, type SuiteRecords } from '../run/suiteMarkdownTable';
 import { writeSection } from './readmeSection';
 import { lineChart } from '../viz/figures';
 import { figurePng } from '../viz/figurePng';

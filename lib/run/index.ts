@@ -6,5 +6,5 @@ export { evaluateRun, giveStandingStatistics, STANDING_SEED, type EvaluateRunOpt
 export { takeSnapshot, type Snapshot } from './snapshot';
 export { readRecord, recordPath, type RunRecord } from './scoreRecords';
 export { SUITES, suiteEntries, suiteRecords, type SuiteEntry, type SuiteRecord } from './suites';
-export { suiteScoreTable, type SuiteScoreTableOptions } from './suiteTable';
+export { suiteScoreTable, type SuiteScoreTableOptions } from './suiteScoreTable';
 export { runWorkQueue, type WorkQueueOptions } from './workQueue';

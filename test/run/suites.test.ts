@@ -3,7 +3,7 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { SUITES, scoresDir, suiteEntries, suiteQueue, suiteRecords, type SuiteRecord } from '../../lib/run/suites';
-import { suiteScoreTable } from '../../lib/run/suiteTable';
+import { suiteScoreTable } from '../../lib/run/suiteScoreTable';
 import { recordPath } from '../../lib/run/scoreRecords';
 import { resolveConfig } from '../../lib/run/config';
 

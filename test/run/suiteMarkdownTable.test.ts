@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import * as assert from 'node:assert/strict';
-import { suiteMarkdownTable, type SuiteRecords } from '../../lib/run/resultsTable';
+import { suiteMarkdownTable, type SuiteRecords } from '../../lib/run/suiteMarkdownTable';
 import { suiteEntries } from '../../lib/run/suites';
 import type { RunEvaluation } from '../../lib/run/evaluateRun';
 import type { ImageReport } from '../../lib/metrics/report';
