@@ -134,3 +134,13 @@ test('every notebook is published, and its published copy has the notebook’s c
     assert.deepEqual(cellSources(path.join(SHOWCASE, `${name}.ipynb`)), cellSources(path.join(ROOT, 'notebooks', `${name}.ipynb`)), `${name}: republish it (npm run notebooks -- ${name} --full --publish)`);
   }
 });
+
+// A learner reads the code in a narrow column beside its outputs; a longer line wraps or scrolls out of sight.
+test('a notebook’s code lines fit in 100 characters', () => {
+  for (const file of listNotebooks()) {
+    for (const [kind, source] of cellSources(path.join(ROOT, 'notebooks', file))) {
+      if (kind !== 'code') continue;
+      for (const line of source.split('\n')) assert.ok([...line].length <= 100, `${file}: ${line.length} characters: ${line}`);
+    }
+  }
+});
