@@ -60,8 +60,6 @@ export interface ShowcaseEntry {
   date: string;
   /** The commit the notebook and library were at (with `+dirty` when the tree had changes). */
   commit: string;
-  /** The `check:` lines the notebook printed, parsed. */
-  checks: unknown[];
   /** The claims the notebook judged (`claim(...)`), every one holding: a run with a failing claim is not published. */
   claims: Claim[];
   /** Where prose was edited after the run: the commit whose markdown cells the copy carries (code cells unchanged). */
@@ -69,23 +67,6 @@ export interface ShowcaseEntry {
 }
 
 type ExecutedNotebook = { cells: { outputs?: { text?: string | string[]; data?: Record<string, unknown> }[] }[] };
-
-/** The JSON of every output line of an executed notebook that starts with `prefix`. */
-function printedJson(nb: ExecutedNotebook, prefix: string): unknown[] {
-  const found: unknown[] = [];
-  for (const cell of nb.cells) {
-    for (const out of cell.outputs ?? []) {
-      const text = Array.isArray(out.text) ? out.text.join('') : out.text ?? '';
-      for (const line of text.split('\n')) if (line.startsWith(prefix)) found.push(JSON.parse(line.slice(prefix.length)));
-    }
-  }
-  return found;
-}
-
-/** The JSON of every `check: {...}` line in an executed notebook's outputs. */
-export function notebookChecks(nb: ExecutedNotebook): unknown[] {
-  return printedJson(nb, 'check: ');
-}
 
 /** The claims an executed notebook judged: its outputs of the claim MIME type (see lib/viz/claims.ts). */
 export function notebookClaims(nb: ExecutedNotebook): Claim[] {
@@ -133,7 +114,7 @@ export function publishNotebook(executed: string, seconds: number, outDir = SHOW
 
   const manifestFile = path.join(outDir, 'manifest.json');
   const manifest: ShowcaseEntry[] = fs.existsSync(manifestFile) ? JSON.parse(fs.readFileSync(manifestFile, 'utf8')) : [];
-  const entry: ShowcaseEntry = { name, title: notebookTitle(nb) ?? name, seconds: Math.round(seconds), date: new Date().toISOString().slice(0, 10), commit: currentCommit(), checks: notebookChecks(nb), claims: notebookClaims(nb) };
+  const entry: ShowcaseEntry = { name, title: notebookTitle(nb) ?? name, seconds: Math.round(seconds), date: new Date().toISOString().slice(0, 10), commit: currentCommit(), claims: notebookClaims(nb) };
   const next = [...manifest.filter((e) => e.name !== name), entry].sort((a, b) => a.name.localeCompare(b.name));
   fs.writeFileSync(manifestFile, JSON.stringify(next, null, 1) + '\n');
   writeShowcaseIndex(outDir);

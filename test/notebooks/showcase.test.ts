@@ -5,13 +5,13 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { findJupyter, HOW_TO_GET_JUPYTER, ROOT } from '../../lib/cli/jupyter';
 import { listNotebooks } from '../../tools/notebooks';
-import { failingClaims, notebookChecks, notebookClaims, publishNotebook, SHOWCASE, type ShowcaseEntry } from '../../tools/showcase';
+import { failingClaims, notebookClaims, publishNotebook, SHOWCASE, type ShowcaseEntry } from '../../tools/showcase';
 import { claim, CLAIM_MIME, judgeClaim } from '../../lib/viz/claims';
 import { plotlyScriptTag } from '../../lib/viz/html';
 
 const skip = findJupyter() == null && process.env.CI !== 'true' ? `no Jupyter here. ${HOW_TO_GET_JUPYTER}` : false;
 
-test('publishing an executed notebook: plotly.js, the stylesheets and MathJax sit beside the pages, checks and claims go to the manifest', { skip }, () => {
+test('publishing an executed notebook: plotly.js, the stylesheets and MathJax sit beside the pages, claims go to the manifest', { skip }, () => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'gan-showcase-'));
   const executed = path.join(dir, '42-example.ipynb');
   const chart = `<div id="p"></div>${plotlyScriptTag()}<script>draw()</script>`;
@@ -23,7 +23,7 @@ test('publishing an executed notebook: plotly.js, the stylesheets and MathJax si
         {
           cell_type: 'code', metadata: {}, execution_count: 1, source: 'show(chart)',
           outputs: [
-            { output_type: 'stream', name: 'stdout', text: ['loss 0.5\n', 'check: {"x": 1.5}\n'] },
+            { output_type: 'stream', name: 'stdout', text: ['loss 0.5\n'] },
             { output_type: 'display_data', metadata: {}, data: { [CLAIM_MIME]: { name: 'loss is small', value: 0.5, bound: '< 1', holds: true }, 'text/plain': '' } },
             { output_type: 'display_data', metadata: {}, data: { 'application/vnd.plotly.v1+json': { data: [{ type: 'scatter', mode: 'lines', x: [0, 1], y: [0, 1] }], layout: {} }, 'text/html': chart, 'text/plain': '<chart>' } },
           ],
@@ -61,7 +61,6 @@ test('publishing an executed notebook: plotly.js, the stylesheets and MathJax si
   assert.equal(manifest[0].name, '42-example');
   assert.equal(manifest[0].title, '42 · An example');
   assert.equal(manifest[0].seconds, 61);
-  assert.deepEqual(manifest[0].checks, [{ x: 1.5 }]);
   assert.deepEqual(manifest[0].claims, [{ name: 'loss is small', value: 0.5, bound: '< 1', holds: true }]);
   assert.match(fs.readFileSync(path.join(out, 'index.html'), 'utf8'), /<a href="42-example\.html">42 · An example<\/a>.*61 s/);
 
@@ -75,11 +74,6 @@ test('publishing an executed notebook: plotly.js, the stylesheets and MathJax si
   assert.throws(() => publishNotebook(executed, 70, out), /42-example is not published: its full run contradicts its prose:\n {2}loss is small: 0\.5, wanted < 1/);
   assert.equal(fs.readFileSync(path.join(out, '42-example.ipynb'), 'utf8'), before);
   fs.rmSync(dir, { recursive: true, force: true });
-});
-
-test('check lines are read from stdout outputs, as text or line arrays', () => {
-  const checks = notebookChecks({ cells: [{ outputs: [{ text: 'check: {"a": 1}\nother\n' }, { text: ['check: {"b": [2]}\n'] }] }, {}] as never });
-  assert.deepEqual(checks, [{ a: 1 }, { b: [2] }]);
 });
 
 test('claim() judges each kind of bound and prints one line the runner reads back', () => {
