@@ -12,7 +12,7 @@ import { CLAIM_MIME, type Claim } from '../lib/viz/claims';
 /** Where the executed full-mode notebooks are kept, committed, as the README's showcase. */
 export const SHOWCASE = path.join(ROOT, 'docs', 'notebooks');
 
-/** The shared plotly.js beside the published pages, so eleven pages do not each carry 4.6 MB of it. */
+/** The shared plotly.js beside the published pages, so the pages do not each carry 4.6 MB of it. */
 const PLOTLY_FILE = 'plotly.min.js';
 
 // nbconvert as Debian ships it points MathJax and require.js at file:///usr/share/..., which no reader of a
@@ -66,7 +66,7 @@ export interface ShowcaseEntry {
   markdownSyncedAt?: string;
 }
 
-type ExecutedNotebook = { cells: { outputs?: { text?: string | string[]; data?: Record<string, unknown> }[] }[] };
+type ExecutedNotebook = { cells: { outputs?: { data?: Record<string, unknown> }[] }[] };
 
 /** The claims an executed notebook judged: its outputs of the claim MIME type (see lib/viz/claims.ts). */
 export function notebookClaims(nb: ExecutedNotebook): Claim[] {

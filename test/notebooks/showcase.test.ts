@@ -62,6 +62,7 @@ test('publishing an executed notebook: plotly.js, the stylesheets and MathJax si
   assert.equal(manifest[0].title, '42 · An example');
   assert.equal(manifest[0].seconds, 61);
   assert.deepEqual(manifest[0].claims, [{ name: 'loss is small', value: 0.5, bound: '< 1', holds: true }]);
+  assert.deepEqual(Object.keys(manifest[0]).sort(), ['claims', 'commit', 'date', 'name', 'seconds', 'title']);
   assert.match(fs.readFileSync(path.join(out, 'index.html'), 'utf8'), /<a href="42-example\.html">42 · An example<\/a>.*61 s/);
 
   // Publishing again replaces the entry rather than adding a second one.
@@ -129,12 +130,16 @@ test('every notebook is published, and its published copy has the notebook’s c
   }
 });
 
-// A learner reads the code in a narrow column beside its outputs; a longer line wraps or scrolls out of sight.
+// A learner reads the code in a fixed-width column; a longer line wraps or scrolls out of sight. Counted by code
+// point, as an editor counts them, so a character like 𝒩 counts once.
 test('a notebook’s code lines fit in 100 characters', () => {
   for (const file of listNotebooks()) {
     for (const [kind, source] of cellSources(path.join(ROOT, 'notebooks', file))) {
       if (kind !== 'code') continue;
-      for (const line of source.split('\n')) assert.ok([...line].length <= 100, `${file}: ${line.length} characters: ${line}`);
+      for (const line of source.split('\n')) {
+        const n = [...line].length;
+        assert.ok(n <= 100, `${file}: ${n} characters: ${line}`);
+      }
     }
   }
 });
