@@ -31,7 +31,7 @@ test("a suite's entries: the ablation's rows by seed; notebook 08's pair, attent
   assert.ok(rank('4-attention', 0) < rank('3-ema', 0) && rank('3-ema', 0) < rank('4-attention', 1));
   assert.ok(rank('4-attention', 1) < rank('3-ema', 1) && rank('3-ema', 1) < rank('4-attention', 2));
   assert.ok(rank('4-attention', 2) < rank('3-ema', 2) && rank('3-ema', 2) < rank('0-baseline', 1));
-  assert.ok(rank('2-ortho', 1) < rank('5-wide', 0), 'the wide row, three rows long, comes last');
+  assert.ok(rank('2-ortho', 1) < rank('5-wide', 0), 'the wide row, about two rows long, comes last');
   assert.deepEqual(ablation.find((e) => e.row === '3-ema')!.evalArgs, ['--n', '10000', '--standing', '16']);
   assert.throws(() => suiteEntries('toys'), /unknown suite 'toys': toy, images, biggan-ablation/);
 });
