@@ -12,6 +12,17 @@ export function meanStd(values: number[]): MeanStd {
 }
 
 /**
+ * The median of a list of values: the middle one, or the mean of the two middle ones for an even count. Step
+ * timings use it rather than the mean, since a machine shared with other jobs stalls a step now and then.
+ */
+export function median(values: number[]): number {
+  if (values.length === 0) throw new Error('median of an empty list');
+  const s = [...values].sort((a, b) => a - b);
+  const mid = s.length >> 1;
+  return s.length % 2 ? s[mid] : (s[mid - 1] + s[mid]) / 2;
+}
+
+/**
  * "mean ± std" of a list of values with `digits` decimals: the spread over seeds that the notebooks' tables and
  * the results suites print. The std is the population one (divisor n) unless `sample` (divisor n − 1, the
  * estimate of the spread between further seeds); `scale` multiplies the values first (100 for percentages).

@@ -4,7 +4,7 @@ import { DcganDiscriminator, DcganGenerator } from '../../lib/models/dcgan';
 import { nonSaturatingLoss } from '../../lib/losses';
 import { Adam } from '../../lib/train/adam';
 import { Trainer } from '../../lib/train/trainer';
-import { median } from './timing';
+import { median } from '../../lib/metrics/spread';
 
 /**
  * The training steps the benchmarks time, on whatever backend is current: built here once so that the CPU

@@ -1,10 +1,5 @@
 /** Timing helpers of the benchmarks; no Node or TF.js imports, so the browser page bundles them too. */
-
-/** The median of a list of timings. */
-export function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
-}
+import { median } from '../../lib/metrics/spread';
 
 /** Median wall time of `fn` in ms over `reps` runs, after one warm-up run. */
 export async function medianTime(reps: number, fn: () => Promise<void>): Promise<number> {

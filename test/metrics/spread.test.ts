@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import * as assert from 'node:assert/strict';
-import { formatMeanStd, meanStd, welchT } from '../../lib';
+import { formatMeanStd, meanStd, median, welchT } from '../../lib';
 
 test('mean ± std over seeds: population std by default, the sample std on request, values scaled first', () => {
   assert.deepEqual(meanStd([1, 2, 3]), { mean: 2, std: Math.sqrt(2 / 3) });
@@ -19,4 +19,14 @@ test("Welch's t: the difference of means over its standard error, with sample va
   assert.ok(Math.abs(welchT([0, 2], [1, 3, 5]) - 2 / Math.sqrt(2 / 2 + 4 / 3)) < 1e-12);
   assert.throws(() => welchT([1], [2, 3]), /two values or more/);
   assert.throws(() => welchT([1, 1], [2, 2]), /no standard error/);
+});
+
+test('median: the middle value, or the mean of the two middle ones; order does not matter', () => {
+  assert.equal(median([5, 1, 3]), 3);
+  assert.equal(median([4, 1, 3, 2]), 2.5);
+  assert.equal(median([7]), 7);
+  const timings = [1.31, 1.28, 9.5, 1.3];
+  assert.equal(median(timings), (1.3 + 1.31) / 2, 'a stalled step does not move it');
+  assert.deepEqual(timings, [1.31, 1.28, 9.5, 1.3], 'the input is not sorted in place');
+  assert.throws(() => median([]), /empty/);
 });
