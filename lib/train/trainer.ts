@@ -87,6 +87,13 @@ export interface RunOptions {
   callbacks?: StepCallback[];
 }
 
+/**
+ * The phases of a step's random draws (`drawSeed`): D update k draws its fake inputs at phase k and its gradient
+ * penalty's interpolation weights at PENALTY_PHASE + k; G's update draws at G_PHASE.
+ */
+const G_PHASE = 99;
+const PENALTY_PHASE = 50;
+
 /** A micro-batch's loss and the regulariser terms added to it. */
 interface MicroLoss {
   loss: tf.Scalar;
@@ -144,11 +151,20 @@ export class Trainer {
   }
 
   /**
+   * The seed of one random draw of a step, from the run's seed and the draw's place: the step, its phase (a D
+   * update's index, PENALTY_PHASE plus it for the penalty's interpolation weights, G_PHASE for G's update) and the
+   * micro-batch. So two seeds of a run, and two micro-batches of a step, never share a draw.
+   */
+  private drawSeed(step: number, phase: number, micro: number): number {
+    return ((this.cfg.seed ?? 0) * 1_000_003 + step * 1009 + phase * 31 + micro) >>> 0;
+  }
+
+  /**
    * Latents and fake labels for one micro-batch, seeded by its position in training. With 'pairs', sample i of the
    * second half has the class of sample i of the first half (the pairs of the mode-seeking term).
    */
   private fakeInputs(n: number, step: number, phase: number, micro: number, labels: 'independent' | 'pairs' = 'independent'): { z: tf.Tensor2D; y?: tf.Tensor1D } {
-    const seed = ((this.cfg.seed ?? 0) * 1_000_003 + step * 1009 + phase * 31 + micro) >>> 0;
+    const seed = this.drawSeed(step, phase, micro);
     const z = seededNormal([n, this.cfg.zDim], { seed }) as tf.Tensor2D;
     const classes = this.cfg.classes ?? 0;
     if (classes <= 0) return { z };
@@ -297,7 +313,7 @@ export class Trainer {
         const [realScores, fakeScores] = d.batchStatistics ? [d.apply(real.x, real.y), d.apply(fake, y)] : together();
         const loss = this.loss.d(realScores, fakeScores);
         let penalty = tf.scalar(0);
-        if (this.cfg.gradientPenalty) penalty = tf.add(penalty, gradientPenalty(critic, real.x, fake, { lambda: this.cfg.gradientPenalty, seed: step * 7 + s })) as tf.Scalar;
+        if (this.cfg.gradientPenalty) penalty = tf.add(penalty, gradientPenalty(critic, real.x, fake, { lambda: this.cfg.gradientPenalty, seed: this.drawSeed(step, PENALTY_PHASE + s, micro) })) as tf.Scalar;
         if (this.cfg.r1) penalty = tf.add(penalty, r1Penalty(critic, real.x, this.cfg.r1)) as tf.Scalar;
         return { loss, terms: [penalty] };
       };
@@ -308,7 +324,7 @@ export class Trainer {
     }
     const orthoVars = this.cfg.orthoReg ? (g.orthoWeights?.() ?? gVars.filter((v) => v.rank >= 2)) : [];
     const gMicro = (micro: number) => {
-      const { z, y } = this.fakeInputs(batchSize, step, 99, micro, this.cfg.modeSeeking ? 'pairs' : 'independent');
+      const { z, y } = this.fakeInputs(batchSize, step, G_PHASE, micro, this.cfg.modeSeeking ? 'pairs' : 'independent');
       const fake = g.apply(z, y);
       const loss = this.loss.g(d.apply(fake, y));
       const ortho = this.cfg.orthoReg ? orthogonalRegularization(orthoVars, this.cfg.orthoReg) : tf.scalar(0);

@@ -17,6 +17,7 @@ import {
   hingeLoss,
   type BigGanConfig,
   type GanLoss,
+  wassersteinLoss,
 } from '../../lib';
 import { ring8 } from '../../datasets';
 import { on, seeded } from '../helpers';
@@ -105,6 +106,34 @@ test('two trainers seeded 0 take the same steps', () => {
     return out;
   });
   assert.deepEqual(losses[1], losses[0]);
+});
+
+test("the gradient penalty's interpolation weights follow the run's seed: two seeds never share a draw", async () => {
+  await on('wasm', () => undefined);
+  const ring = ring8();
+  // G's weights all zero but its output bias: every fake is the point (3, −2) whatever its latent, so two seeds'
+  // first steps differ only in the penalty's random interpolation between the real batch and the fakes. (Not the
+  // origin: D, with zero biases at initialisation, has the same gradient all along a ray from it.)
+  const firstPenalty = (seed: number) => {
+    const g = new ToyMlpGenerator({ seed: 1 });
+    for (const [name, v] of g.namedParameters()) v.assign(name === 'out.bias' ? tf.tensor1d([3, -2]) : tf.zerosLike(v));
+    const t = new Trainer({
+      g,
+      d: new ToyMlpDiscriminator({ seed: 1 }),
+      zDim: 2,
+      loss: wassersteinLoss,
+      gradientPenalty: 10,
+      batch: (step) => ({ x: tf.tensor2d(ring.sample(64, step + 1), [64, 2]) }),
+      seed,
+    });
+    const { penalty } = t.trainStep();
+    disposeTrainer(t);
+    return penalty;
+  };
+  const [a, again, b] = [firstPenalty(3), firstPenalty(3), firstPenalty(4)];
+  assert.ok(a > 0, `a penalty to compare: ${a}`);
+  assert.equal(again, a, 'a seed repeats its draws');
+  assert.notEqual(b, a, 'another seed draws other interpolation weights');
 });
 
 test('a damaged or mismatched checkpoint is a clear error', async () => {
