@@ -60,8 +60,8 @@ const ABLATION: { file: string; label: string; ema?: boolean; seeds: number }[] 
   { file: '3-ema', label: '+ EMA of G (0.999 from step 500; standing statistics)', ema: true, seeds: 3 },
   // BigGAN-PyTorch's 32×32 table labels every D block 16: D gets attention after each of its four blocks.
   { file: '4-attention', label: '+ self-attention (G at 16×16; D after every block, as BigGAN-PyTorch at 32×32)', ema: true, seeds: 3 },
-  // Width ×1.5, as the BigGAN paper's Table 1 widens (ch 64 → 96); ×2 would cost 3.5 times a row here, more than a
-  // sitting, where ×1.5 costs 1.8 times (seconds a step on one core, measured side by side).
+  // Width ×1.5, as the BigGAN paper's Table 1 widens (ch 64 → 96). ×2 would cost 3.5 times a row here, more than a
+  // sitting; ×1.5 costs 1.8 times (seconds a step on one core, measured side by side).
   { file: '5-wide', label: '+ width 24 (×1.5 channels, as Table 1; 1 seed)', ema: true, seeds: 1 },
 ];
 

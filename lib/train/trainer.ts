@@ -153,7 +153,10 @@ export class Trainer {
   /**
    * The seed of one random draw of a step, from the run's seed and the draw's place: the step, its phase (a D
    * update's index, PENALTY_PHASE plus it for the penalty's interpolation weights, G_PHASE for G's update) and the
-   * micro-batch. So two seeds of a run, and two micro-batches of a step, never share a draw.
+   * micro-batch. Distinct for every preset of the kit (dSteps ≤ 5 with accumulate ≤ 2, or dSteps 2 with
+   * accumulate ≤ 4); with accumulate ≥ 32 neighbouring phases meet (biggan128: micro-batch 31 of D's first update
+   * and micro-batch 0 of its second), and from 12 up G's phase meets a D phase three steps on. Kept as it is
+   * because every published run drew its latents this way; a wider encoding would change them all.
    */
   private drawSeed(step: number, phase: number, micro: number): number {
     return ((this.cfg.seed ?? 0) * 1_000_003 + step * 1009 + phase * 31 + micro) >>> 0;

@@ -108,7 +108,7 @@ test('two trainers seeded 0 take the same steps', () => {
   assert.deepEqual(losses[1], losses[0]);
 });
 
-test("the gradient penalty's interpolation weights follow the run's seed: two seeds never share a draw", async () => {
+test("the gradient penalty's interpolation weights follow the run's seed: two seeds draw different ones", async () => {
   await on('wasm', () => undefined);
   const ring = ring8();
   // G's weights all zero but its output bias: every fake is the point (3, −2) whatever its latent, so two seeds'
@@ -116,7 +116,9 @@ test("the gradient penalty's interpolation weights follow the run's seed: two se
   // origin: D, with zero biases at initialisation, has the same gradient all along a ray from it.)
   const firstPenalty = (seed: number) => {
     const g = new ToyMlpGenerator({ seed: 1 });
-    for (const [name, v] of g.namedParameters()) v.assign(name === 'out.bias' ? tf.tensor1d([3, -2]) : tf.zerosLike(v));
+    tf.tidy(() => {
+      for (const [name, v] of g.namedParameters()) v.assign(name === 'out.bias' ? tf.tensor1d([3, -2]) : tf.zerosLike(v));
+    });
     const t = new Trainer({
       g,
       d: new ToyMlpDiscriminator({ seed: 1 }),
