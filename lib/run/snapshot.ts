@@ -45,7 +45,19 @@ export async function takeSnapshot(g: Generator, cfg: RunConfig, data: RunData |
     }
   }
   const classes = Number(cfg.arch.classes ?? 0);
-  const sheet = tf.tidy(() => (classes > 0 ? sampleSheet(g, { classes: Array.from({ length: Math.min(classes, 10) }, (_, k) => k), perClass: 8, seed: 1234 }) : generateImages(g, { n: 64, seed: 1234 }).images));
+  // An image G is drawn as it trains (batch statistics), and a forward pass in training mode moves its buffers:
+  // batch norm's running statistics and spectral norm's u. They are put back, so that how often a run takes
+  // pictures, or where it stopped to be resumed, does not change what it trains into.
+  const kept = g.namedBuffers().map(([, v]) => [v, tf.clone(v)] as const);
+  let sheet: tf.Tensor4D;
+  try {
+    sheet = tf.tidy(() => (classes > 0 ? sampleSheet(g, { classes: Array.from({ length: Math.min(classes, 10) }, (_, k) => k), perClass: 8, seed: 1234 }) : generateImages(g, { n: 64, seed: 1234 }).images));
+  } finally {
+    for (const [v, copy] of kept) {
+      v.assign(copy);
+      copy.dispose();
+    }
+  }
   // Reading asynchronously first leaves the values on the host, where imageGridPng's synchronous read finds them.
   await sheet.data();
   const png = imageGridPng(sheet, { cols: 8 });
