@@ -1,7 +1,8 @@
 export { modeCoverage, uniformCoverage, type ModeCoverage, type UniformCoverageOptions } from './modeCoverage';
 export { featureStats, frechetDistance, type FeatureStats } from './fid';
 export { kernelInceptionDistance, type KidOptions } from './kid';
-export { meanStd, median, formatMeanStd, welchT, type MeanStd } from './spread';
+export { meanStd, median, formatMeanStd, welchT, welchTest, type MeanStd, type WelchTest } from './spread';
+export { studentTwoSidedP, incompleteBeta, logGamma } from './studentT';
 export { inceptionScore } from './inceptionScore';
 export { precisionRecall, type PrecisionRecall } from './precisionRecall';
 export { stackedMnistModes } from './stackedMnist';

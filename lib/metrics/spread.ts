@@ -1,3 +1,5 @@
+import { studentTwoSidedP } from './studentT';
+
 /** Mean and standard deviation of a metric over subsets (KID, IS) or over seeds. */
 export interface MeanStd {
   mean: number;
@@ -35,21 +37,38 @@ export function formatMeanStd(values: number[], digits = 2, options: { sample?: 
   return `${mean.toFixed(digits)} ± ${spread.toFixed(digits)}`;
 }
 
+/** Welch's test of two groups of seeds: its statistic, degrees of freedom and two-sided p-value. */
+export interface WelchTest {
+  /** The difference of the means (b − a) in units of its standard error √(s_a²/n_a + s_b²/n_b). */
+  t: number;
+  /** Welch–Satterthwaite degrees of freedom: between min(n_a, n_b) − 1 and n_a + n_b − 2, lower the more the
+   * groups' spreads differ. */
+  df: number;
+  /** The chance of a |t| at least this large were both groups' seeds drawn from one distribution (normal). */
+  p: number;
+}
+
 /**
- * Welch's t: the difference of two groups' means (b − a) in units of its standard error √(s_a²/n_a + s_b²/n_b),
- * with sample variances — how many standard errors apart two methods' seeds put them. With three seeds a side
- * Welch's degrees of freedom are at most 4, and |t| must pass 2.8 (more, down to 2 degrees of freedom: 4.3) before
- * chance explains it less than one time in twenty; with two a side, 4.3 or more. Each group needs two values or
- * more, and some spread between them.
+ * Welch's t-test (unequal variances) of two groups of seeds: is the difference of their means larger than their
+ * seed-to-seed spreads explain? With two or three seeds a side the degrees of freedom are few, and so the |t| a
+ * difference needs is large (p < 0.05 needs |t| > 4.3 at 2 degrees of freedom, 12.7 at 1). Each group needs two
+ * values or more, and some spread between them.
  */
-export function welchT(a: number[], b: number[]): number {
-  if (a.length < 2 || b.length < 2) throw new Error(`welchT needs two values or more in each group, got ${a.length} and ${b.length}`);
+export function welchTest(a: number[], b: number[]): WelchTest {
+  if (a.length < 2 || b.length < 2) throw new Error(`welchTest needs two values or more in each group, got ${a.length} and ${b.length}`);
   // The squared standard error of each group's mean, from its sample variance: s²/n = σ²/(n − 1).
   const [sa, sb] = [a, b].map((v) => {
     const { mean, std } = meanStd(v);
-    return { mean, se2: (std * std) / (v.length - 1) };
+    return { mean, se2: (std * std) / (v.length - 1), n: v.length };
   });
-  const se = Math.sqrt(sa.se2 + sb.se2);
-  if (se === 0) throw new Error('welchT: both groups are constant, so their difference has no standard error');
-  return (sb.mean - sa.mean) / se;
+  const se2 = sa.se2 + sb.se2;
+  if (se2 === 0) throw new Error('welchTest: both groups are constant, so their difference has no standard error');
+  const t = (sb.mean - sa.mean) / Math.sqrt(se2);
+  const df = (se2 * se2) / ((sa.se2 * sa.se2) / (sa.n - 1) + (sb.se2 * sb.se2) / (sb.n - 1));
+  return { t, df, p: studentTwoSidedP(t, df) };
+}
+
+/** Welch's t statistic alone (`welchTest(a, b).t`): how many standard errors apart two groups' means lie. */
+export function welchT(a: number[], b: number[]): number {
+  return welchTest(a, b).t;
 }
