@@ -44,8 +44,21 @@ export interface WelchTest {
   /** Welch–Satterthwaite degrees of freedom: between min(n_a, n_b) − 1 and n_a + n_b − 2, lower the more the
    * groups' spreads differ. */
   df: number;
-  /** The chance of a |t| at least this large were both groups' seeds drawn from one distribution (normal). */
+  /** The chance of a |t| at least this large were the two groups' means equal (each group normal, their spreads
+   * free to differ); approximate, as Welch's test is. */
   p: number;
+}
+
+/** Each group's mean and squared standard error of the mean, s²/n = σ²/(n − 1), from its sample variance. */
+function groupsOf(a: number[], b: number[], who: string) {
+  if (a.length < 2 || b.length < 2) throw new Error(`${who} needs two values or more in each group, got ${a.length} and ${b.length}`);
+  const [sa, sb] = [a, b].map((v) => {
+    const { mean, std } = meanStd(v);
+    return { mean, se2: (std * std) / (v.length - 1), n: v.length };
+  });
+  const se2 = sa.se2 + sb.se2;
+  if (se2 === 0) throw new Error(`${who}: both groups are constant, so their difference has no standard error`);
+  return { sa, sb, se2 };
 }
 
 /**
@@ -55,20 +68,18 @@ export interface WelchTest {
  * values or more, and some spread between them.
  */
 export function welchTest(a: number[], b: number[]): WelchTest {
-  if (a.length < 2 || b.length < 2) throw new Error(`welchTest needs two values or more in each group, got ${a.length} and ${b.length}`);
-  // The squared standard error of each group's mean, from its sample variance: s²/n = σ²/(n − 1).
-  const [sa, sb] = [a, b].map((v) => {
-    const { mean, std } = meanStd(v);
-    return { mean, se2: (std * std) / (v.length - 1), n: v.length };
-  });
-  const se2 = sa.se2 + sb.se2;
-  if (se2 === 0) throw new Error('welchTest: both groups are constant, so their difference has no standard error');
+  const { sa, sb, se2 } = groupsOf(a, b, 'welchTest');
   const t = (sb.mean - sa.mean) / Math.sqrt(se2);
-  const df = (se2 * se2) / ((sa.se2 * sa.se2) / (sa.n - 1) + (sb.se2 * sb.se2) / (sb.n - 1));
+  // Welch–Satterthwaite, (Σ w)² / Σ w²/(n − 1) with w = s²/n, written with the shares of se² so that tiny spreads
+  // do not underflow.
+  const [wa, wb] = [sa.se2 / se2, sb.se2 / se2];
+  const df = 1 / ((wa * wa) / (sa.n - 1) + (wb * wb) / (sb.n - 1));
+  if (!Number.isFinite(t)) throw new Error(`welchTest: the groups' means are not finite numbers (${sa.mean}, ${sb.mean})`);
   return { t, df, p: studentTwoSidedP(t, df) };
 }
 
-/** Welch's t statistic alone (`welchTest(a, b).t`): how many standard errors apart two groups' means lie. */
+/** Welch's t statistic alone: how many standard errors apart two groups' means lie (`welchTest`'s t). */
 export function welchT(a: number[], b: number[]): number {
-  return welchTest(a, b).t;
+  const { sa, sb, se2 } = groupsOf(a, b, 'welchT');
+  return (sb.mean - sa.mean) / Math.sqrt(se2);
 }
