@@ -68,7 +68,11 @@ function curveTable(curves: Curve[], fullLength: boolean): string {
     const r = c.at.get(st);
     return r ? `${(100 * r.highQualityFraction).toFixed(0)}% · ${r.modesCovered} · ${r.klFromUniform.toFixed(2)}` : '';
   }).join(' | ')} |`);
-  return [`${curveTitle(fullLength)} (high-quality % · modes covered · reverse KL, on 2,500 samples at each snapshot):`, '', head, rule, ...body].join('\n');
+  // The snapshots draw one fixed set of latents and the final score another, so a run's last row can differ from
+  // its score in the table above by a draw's noise: the heading says so, lest a reader take it for a discrepancy.
+  const what = 'high-quality % · modes covered · reverse KL of 2,500 samples from fixed latents at each snapshot';
+  const note = 'a separate draw from the final scores above, so the last row can differ from them a little';
+  return [`${curveTitle(fullLength)} (${what}; ${note}):`, '', head, rule, ...body].join('\n');
 }
 
 /** The same curves' high-quality fraction as a still chart (results/toy-hq*.png, which the README shows). */
