@@ -89,6 +89,7 @@ export function buildTrainer(cfg: RunConfig, data: RunData): { trainer: Trainer;
     r1: cfg.r1,
     orthoReg: cfg.orthoReg,
     modeSeeking: cfg.modeSeeking,
+    entropy: cfg.entropy,
     weightClip: cfg.weightClip,
     seed: cfg.seed,
   });

@@ -39,6 +39,8 @@ export interface RunConfig {
   orthoReg: number;
   /** λ of MSGAN's mode-seeking term on G (0: off; the paper uses 1). */
   modeSeeking: number;
+  /** λ of the entropy term on G (0: off): the nearest-neighbour estimate of its samples' entropy, maximised. */
+  entropy: number;
   /** WGAN's weight clipping bound for D (0: off). */
   weightClip: number;
   /** EMA decay of G's weights (0: no EMA copy). */
@@ -71,6 +73,7 @@ export const BASE: RunConfig = {
   r1: 0,
   orthoReg: 0,
   modeSeeking: 0,
+  entropy: 0,
   weightClip: 0,
   emaDecay: 0,
   emaStart: 0,

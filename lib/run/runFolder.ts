@@ -93,8 +93,9 @@ export class RunFolder {
         [
           { name: 'D penalty', x: step, y: log.map((r) => r.penalty) },
           { name: 'G ortho reg', x: step, y: log.map((r) => r.ortho) },
-          // Runs logged before mode seeking existed have no such field: 0, as the term was.
+          // Runs logged before mode seeking or the entropy term existed have no such field: 0, as the term was.
           { name: 'G mode seeking', x: step, y: log.map((r) => r.modeSeeking ?? 0) },
+          { name: 'G entropy', x: step, y: log.map((r) => r.entropy ?? 0) },
         ],
         { title: 'Regularisers', xTitle: 'step' },
       ),

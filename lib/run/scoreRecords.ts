@@ -42,18 +42,26 @@ export function readRecord(scoresDir: string, runFolder: string): RunRecord | un
 /** Keys a run folder's config.json gets from its data (`completeArch`), which a config need not give. */
 const FROM_DATA = new Set(['arch.resolution', 'arch.channels', 'arch.classes']);
 
+/**
+ * Options added to RunConfig after runs were recorded, with the value that trains as every run did before the
+ * option existed: a record without the key and a config that sets it to this value agree.
+ */
+const ADDED_LATER: Record<string, unknown> = { entropy: 0 };
+
 const isObject = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === 'object' && !Array.isArray(v);
 
 /**
  * Where settings a run trained with (`recorded`, a run folder's config.json) disagree with the settings its config
  * gives now (`now`, from `resolveConfig`), as `key: recorded → now` lines; empty when they agree. A key either side
- * lacks counts too (a deleted option brings back a default), except those the data fills in (`FROM_DATA`).
+ * lacks counts too (a deleted option brings back a default), except those the data fills in (`FROM_DATA`) and
+ * options newer than the record left at the value that trains as before (`ADDED_LATER`).
  */
 export function settingsMismatch(recorded: unknown, now: unknown, prefix = ''): string[] {
   if (isObject(recorded) && isObject(now)) {
     return [...new Set([...Object.keys(recorded), ...Object.keys(now)])].flatMap((k) => {
       const key = `${prefix}${k}`;
       if (now[k] === undefined && (recorded[k] === undefined || FROM_DATA.has(key))) return [];
+      if (recorded[k] === undefined && key in ADDED_LATER && now[k] === ADDED_LATER[key]) return [];
       return settingsMismatch(recorded[k], now[k], `${key}.`);
     });
   }

@@ -4,6 +4,7 @@ import { hingeLoss, type GanLoss } from '../losses';
 import type { Module } from '../nn/module';
 import { gradientPenalty, r1Penalty } from '../regularizers/gradientPenalty';
 import { modeSeekingLoss } from '../regularizers/modeSeeking';
+import { nearestNeighbourEntropy } from '../regularizers/sampleEntropy';
 import { orthogonalRegularization } from '../regularizers/orthogonal';
 import { clipWeights } from '../regularizers/weightClipping';
 import { rng } from '../../datasets/random';
@@ -54,6 +55,11 @@ export interface TrainerConfig {
    * than their latents.
    */
   modeSeeking?: number;
+  /**
+   * λ of the entropy term (0: off): G's loss subtracts λ times the nearest-neighbour estimate of its batch's
+   * entropy per dimension (`nearestNeighbourEntropy`), which pushes each sample away from its nearest neighbour.
+   */
+  entropy?: number;
   seed?: number;
 }
 
@@ -62,7 +68,7 @@ export interface StepStats {
   step: number;
   /** D's loss in the last D update, including its gradient penalty (subtract `penalty` for the loss alone). */
   dLoss: number;
-  /** G's loss, without its regulariser terms (`ortho`, `modeSeeking`). */
+  /** G's loss, without its regulariser terms (`ortho`, `modeSeeking`, `entropy`). */
   gLoss: number;
   /** D's gradient penalty (WGAN-GP, R1) in the last D update. */
   penalty: number;
@@ -70,6 +76,8 @@ export interface StepStats {
   ortho: number;
   /** G's mode-seeking term (λ times MSGAN's 1 / (distance ratio + ε)); 0 when off. */
   modeSeeking: number;
+  /** G's entropy term (−λ times the mean log nearest-neighbour distance of its batch); 0 when off. */
+  entropy: number;
   ms: number;
 }
 
@@ -272,6 +280,7 @@ export class Trainer {
    */
   private checkBatch(n: number): void {
     if (this.cfg.modeSeeking && n < 2) throw new Error(`mode seeking needs a batch of at least 2 (pairs of samples), got ${n}`);
+    if (this.cfg.entropy && n < 2) throw new Error(`the entropy term needs a batch of at least 2 (each sample's nearest neighbour), got ${n}`);
     const pack = (this.cfg.d as { cfg?: { pack?: number } }).cfg?.pack ?? 1;
     if (n % pack !== 0) throw new Error(`the discriminator packs ${pack} samples (PacGAN) but a batch holds ${n}; use a batch size divisible by ${pack}`);
   }
@@ -331,13 +340,16 @@ export class Trainer {
       const fake = g.apply(z, y);
       const loss = this.loss.g(d.apply(fake, y));
       const ortho = this.cfg.orthoReg ? orthogonalRegularization(orthoVars, this.cfg.orthoReg) : tf.scalar(0);
-      return { loss, terms: [ortho, this.cfg.modeSeeking ? modeSeekingTerm(fake, z, this.cfg.modeSeeking) : tf.scalar(0)] };
+      const modeSeeking = this.cfg.modeSeeking ? modeSeekingTerm(fake, z, this.cfg.modeSeeking) : tf.scalar(0);
+      // Entropy is maximised, so its term enters G's loss with a minus sign.
+      const entropy = this.cfg.entropy ? (tf.mul(-this.cfg.entropy, nearestNeighbourEntropy(fake)) as tf.Scalar) : tf.scalar(0);
+      return { loss, terms: [ortho, modeSeeking, entropy] };
     };
     const gr = yield* this.update(gVars, this.gOptimizer, gMicro, { dLoss }, 'gLoss');
     this.step++;
     this.ema?.update(this.step);
-    const [ortho, modeSeeking] = gr.terms;
-    return { step: this.step, dLoss, gLoss: gr.loss - ortho - modeSeeking, penalty, ortho, modeSeeking, ms: performance.now() - t0 };
+    const [ortho, modeSeeking, entropy] = gr.terms;
+    return { step: this.step, dLoss, gLoss: gr.loss - ortho - modeSeeking - entropy, penalty, ortho, modeSeeking, entropy, ms: performance.now() - t0 };
   }
 
   /**

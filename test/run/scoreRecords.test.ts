@@ -47,4 +47,8 @@ test('settings compare key by key, nested, on both sides but for the keys the da
   assert.deepEqual(settingsMismatch({ a: 1, arch: { ch: 16 } }, { a: 2, arch: { ch: 32, attn: [16] } }), ['a: 1 → 2', 'arch.ch: 16 → 32', 'arch.attn: absent → [16]']);
   // An option deleted from the config brings back its default: the record no longer stands for the run.
   assert.deepEqual(settingsMismatch({ arch: { ch: 16, sharedEmbedding: false, classes: 10 } }, { arch: { ch: 16 } }), ['arch.sharedEmbedding: false → absent']);
+  // A record older than the entropy option trained without the term: it stands for entropy 0, not for any other.
+  assert.deepEqual(settingsMismatch({ a: 1 }, { a: 1, entropy: 0 }), []);
+  assert.deepEqual(settingsMismatch({ a: 1 }, { a: 1, entropy: 0.5 }), ['entropy: absent → 0.5']);
+  assert.deepEqual(settingsMismatch({ a: 1, entropy: 0.5 }, { a: 1, entropy: 0 }), ['entropy: 0.5 → 0']);
 });
