@@ -22,6 +22,7 @@ import { cpuResizeNearestNeighborGradConfig } from './cpu/resizeNearestNeighborG
 import { makeCpuConv2DBackpropFilter } from './cpu/conv2dBackpropFilter';
 import { nativeConvKernels } from './native/conv2d';
 import { useNativeProducts } from './native/matmul';
+import { nativeLoopKernels } from './native/loops';
 import { loadNativeAddon } from './native/load';
 
 export { registerZeroGradients } from './zeroGradients';
@@ -128,9 +129,11 @@ function patchNative(options: GanKernelOptions): string[] {
   if (options.threads != null) addon.setThreads(options.threads);
   const configs = nativeConvKernels(addon, (name) => tf.getKernel(name, 'wasm')?.kernelFunc);
   for (const config of configs) replaceKernel(config);
+  const loops = nativeLoopKernels(addon, (name) => tf.getKernel(name, 'wasm')?.kernelFunc);
+  for (const config of loops) replaceKernel(config);
   const products = useNativeProducts(addon) ? ['native: BatchMatMul'] : [];
   const { version, isa } = addon.info();
-  return configs.map((c) => `native: ${c.kernelName}`).concat(products, `native: oneDNN ${version} on ${isa}`);
+  return [...configs, ...loops].map((c) => `native: ${c.kernelName}`).concat(products, `native: oneDNN ${version} on ${isa}`);
 }
 
 /** Replaces stock cpu kernels that compute wrong results, and one too slow to test against (see each one's comment). */

@@ -2,8 +2,8 @@
   "targets": [
     {
       "target_name": "dnnl_conv",
-      "sources": ["dnnl_conv.cc"],
-      "cflags_cc": ["-O3", "-std=c++17", "-fopenmp", "-fexceptions"],
+      "sources": ["dnnl_conv.cc", "loops.cc"],
+      "cflags_cc": ["-O3", "-std=c++17", "-fopenmp", "-fexceptions", "-ffp-contract=off", "-fno-math-errno"],
       "cflags_cc!": ["-fno-exceptions"],
       "libraries": ["-ldnnl", "-fopenmp"],
       "xcode_settings": {

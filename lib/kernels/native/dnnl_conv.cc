@@ -8,6 +8,9 @@
 
 #include <node_api.h>
 
+#include "heap_args.h"
+#include "loops.h"
+
 #include <omp.h>
 
 #include <oneapi/dnnl/dnnl.hpp>
@@ -20,6 +23,10 @@
 
 namespace {
 
+using heap_args::fail;
+using heap_args::HeapArgs;
+using heap_args::readHeapArgs;
+using heap_args::tensorsInHeap;
 using dnnl::memory;
 using tag = memory::format_tag;
 using dt = memory::data_type;
@@ -190,54 +197,6 @@ void run(const Geometry &g, int kind, float *heap, int64_t a, int64_t b, int64_t
   s.wait();
 }
 
-napi_value fail(napi_env env, const std::string &message) {
-  napi_throw_error(env, nullptr, message.c_str());
-  return nullptr;
-}
-
-// What both kernels' calls pass: the wasm memory as a Float32Array, and an Int32Array of sizes then offsets.
-struct HeapArgs {
-  float *heap;
-  int64_t heapLength;
-  const int32_t *params;
-};
-
-// Reads a call's (heap, params); false, with a JS error thrown, unless heap is a Float32Array and params an
-// Int32Array of `count` values (`layout` says what they are, for the message).
-bool readHeapArgs(napi_env env, const std::string &name, napi_value heap, napi_value params, size_t count,
-                  const std::string &layout, HeapArgs &out) {
-  napi_typedarray_type type;
-  size_t length;
-  void *data;
-  if (napi_get_typedarray_info(env, heap, &type, &length, &data, nullptr, nullptr) != napi_ok ||
-      type != napi_float32_array) {
-    fail(env, name + ": heap must be a Float32Array over the wasm memory");
-    return false;
-  }
-  out.heap = static_cast<float *>(data);
-  out.heapLength = (int64_t)length;
-  if (napi_get_typedarray_info(env, params, &type, &length, &data, nullptr, nullptr) != napi_ok ||
-      type != napi_int32_array || length != count) {
-    fail(env, name + ": params must be an Int32Array of " + layout);
-    return false;
-  }
-  out.params = static_cast<const int32_t *>(data);
-  return true;
-}
-
-// Every tensor must lie inside the heap, or a wrong offset would write over other tensors: the three offsets start
-// at params[first], and sizes are the tensors' element counts in the same order.
-bool tensorsInHeap(napi_env env, const std::string &name, const HeapArgs &a, int first, const int64_t sizes[3]) {
-  for (int i = 0; i < 3; i++) {
-    const int64_t offset = a.params[first + i];
-    if (offset < 0 || offset + sizes[i] > a.heapLength) {
-      fail(env, name + ": a tensor lies outside the wasm heap (offset " + std::to_string(offset) + ")");
-      return false;
-    }
-  }
-  return true;
-}
-
 // A matrix product, or a batch of them C[i] = op(A[i]) · op(B[i]), for BatchMatMul: dense layers' products, and
 // attention's, many small matrices (one per image), which one matmul primitive computes in a single call where a
 // loop over the batch paid a call's fixed cost per image. Transposed operands are read through strides, without a
@@ -387,8 +346,10 @@ napi_value Init(napi_env env, napi_value exports) {
       {"matmul", nullptr, Matmul, nullptr, nullptr, nullptr, napi_default_method, nullptr},
       {"info", nullptr, Info, nullptr, nullptr, nullptr, napi_default_method, nullptr},
       {"setThreads", nullptr, SetThreads, nullptr, nullptr, nullptr, napi_default_method, nullptr},
+      {"adam", nullptr, loops::Adam, nullptr, nullptr, nullptr, napi_default_method, nullptr},
+      {"maxPoolGrad", nullptr, loops::MaxPoolGrad, nullptr, nullptr, nullptr, napi_default_method, nullptr},
   };
-  napi_define_properties(env, exports, 4, props);
+  napi_define_properties(env, exports, sizeof props / sizeof props[0], props);
   return exports;
 }
 

@@ -13,6 +13,16 @@ export interface NativeAddon {
    * 1), then element offsets of A, B and the output (see `dnnl_conv.cc`). Absent from addons built before it.
    */
   matmul?(heap: Float32Array, params: Int32Array): void;
+  /**
+   * Adam's update: `params` n, then the element offsets of p, g, m, v and of the outputs p', m', v'; `hyper` lr, β₁,
+   * β₂, ε and the bias corrections 1/(1−β₁ᵗ), 1/(1−β₂ᵗ). Absent from addons built before it, as is `maxPoolGrad`.
+   */
+  adam?(heap: Float32Array, params: Int32Array, hyper: Float64Array): void;
+  /**
+   * Max pooling's gradient: `params` n, h, w, c, oh, ow, fh, fw, sh, sw, padTop, padLeft, then the offsets of x, dy
+   * and dx.
+   */
+  maxPoolGrad?(heap: Float32Array, params: Int32Array): void;
   /** oneDNN's version, the instruction set it dispatches to, and its thread count. */
   info(): { version: string; isa: string; threads: number };
   setThreads(n: number): void;

@@ -1,0 +1,60 @@
+// How every kernel of the addon is called: the wasm memory as a Float32Array and an Int32Array of sizes then
+// element offsets into it. These checks turn a wrong call into a JS error instead of a write over other tensors.
+#pragma once
+
+#include <node_api.h>
+
+#include <cstdint>
+#include <string>
+
+namespace heap_args {
+
+inline napi_value fail(napi_env env, const std::string &message) {
+  napi_throw_error(env, nullptr, message.c_str());
+  return nullptr;
+}
+
+struct HeapArgs {
+  float *heap;
+  int64_t heapLength;
+  const int32_t *params;
+};
+
+// Reads a call's (heap, params); false, with a JS error thrown, unless heap is a Float32Array and params an
+// Int32Array of `count` values (`layout` says what they are, for the message).
+inline bool readHeapArgs(napi_env env, const std::string &name, napi_value heap, napi_value params, size_t count,
+                         const std::string &layout, HeapArgs &out) {
+  napi_typedarray_type type;
+  size_t length;
+  void *data;
+  if (napi_get_typedarray_info(env, heap, &type, &length, &data, nullptr, nullptr) != napi_ok ||
+      type != napi_float32_array) {
+    fail(env, name + ": heap must be a Float32Array over the wasm memory");
+    return false;
+  }
+  out.heap = static_cast<float *>(data);
+  out.heapLength = (int64_t)length;
+  if (napi_get_typedarray_info(env, params, &type, &length, &data, nullptr, nullptr) != napi_ok ||
+      type != napi_int32_array || length != count) {
+    fail(env, name + ": params must be an Int32Array of " + layout);
+    return false;
+  }
+  out.params = static_cast<const int32_t *>(data);
+  return true;
+}
+
+// Every tensor must lie inside the heap: the `count` offsets start at params[first], and sizes are the tensors'
+// element counts in the same order.
+inline bool tensorsInHeap(napi_env env, const std::string &name, const HeapArgs &a, int first, const int64_t *sizes,
+                          int count = 3) {
+  for (int i = 0; i < count; i++) {
+    const int64_t offset = a.params[first + i];
+    if (offset < 0 || sizes[i] < 0 || offset + sizes[i] > a.heapLength) {
+      fail(env, name + ": a tensor lies outside the wasm heap (offset " + std::to_string(offset) + ")");
+      return false;
+    }
+  }
+  return true;
+}
+
+}  // namespace heap_args

@@ -1,0 +1,178 @@
+// Adam's update and max pooling's gradient as compiled loops over the wasm heap. They compute what the JS kernels in
+// lib/kernels/wasm compute, with the same arithmetic in the same order (Adam in double precision, rounded to float on
+// store, as JS does; the gradient goes to the first maximum of a window), so a run gives the same bits whichever
+// computes it. Built with -ffp-contract=off so that no multiply-add is fused.
+
+#include "loops.h"
+
+#include <algorithm>
+#include <cmath>
+#include <cstring>
+#include <string>
+
+#include "heap_args.h"
+
+namespace loops {
+
+using heap_args::fail;
+using heap_args::HeapArgs;
+using heap_args::readHeapArgs;
+using heap_args::tensorsInHeap;
+
+namespace {
+
+// On x86-64 Linux, compiled for AVX-512 and AVX2 too, picked when the library loads: without a fused multiply-add
+// (the build's -ffp-contract=off) the wider vectors give the same bits as the baseline. Elsewhere (ARM, macOS,
+// where clones are not supported) the one build the compiler targets.
+#if defined(__x86_64__) && defined(__linux__) && defined(__GNUC__)
+#define WIDEST_VECTORS __attribute__((target_clones("avx512f", "avx2", "default")))
+#else
+#define WIDEST_VECTORS
+#endif
+
+WIDEST_VECTORS void adamUpdate(int64_t n, const float *__restrict p, const float *__restrict g,
+                               const float *__restrict m, const float *__restrict v, float *__restrict p2,
+                               float *__restrict m2, float *__restrict v2, const double *h) {
+  const double lr = h[0], beta1 = h[1], beta2 = h[2], epsilon = h[3], c1 = h[4], c2 = h[5];
+  for (int64_t i = 0; i < n; i++) {
+    const double gi = g[i];
+    const double mi = beta1 * m[i] + (1 - beta1) * gi;
+    const double vi = beta2 * v[i] + (1 - beta2) * gi * gi;
+    m2[i] = (float)mi;
+    v2[i] = (float)vi;
+    p2[i] = (float)(p[i] - (lr * mi * c1) / (std::sqrt(vi * c2) + epsilon));
+  }
+}
+
+// A max pooling over NHWC, as TF.js's computePool2DInfo gives it: windows fh × fw at strides sh, sw, the top and
+// left pads (the right and bottom follow from the output size).
+struct Pooling {
+  int n, h, w, c, oh, ow, fh, fw, sh, sw, top, left;
+  int64_t inputSize() const { return (int64_t)n * h * w * c; }
+  int64_t outputSize() const { return (int64_t)n * oh * ow * c; }
+  bool valid() const {
+    return n > 0 && h > 0 && w > 0 && c > 0 && oh > 0 && ow > 0 && fh > 0 && fw > 0 && sh > 0 && sw > 0 && top >= 0 &&
+           left >= 0;
+  }
+  bool contiguous() const {
+    return c == 1 && fh == 1 && sh == 1 && oh == h && sw == fw && ow * fw == w && top == 0 && left == 0;
+  }
+
+  // The contiguous case of windows(): maxout's pooling (one channel, one row, windows side by side covering it) is
+  // the maximum of each run of fw consecutive elements, where the general loop's index arithmetic dominated.
+  template <typename Visit>
+  void runs(const float *x, Visit visit) const {
+    const int64_t count = (int64_t)n * oh * ow;
+    for (int64_t out = 0; out < count; out++) {
+      const float *run = x + out * fw;
+      float best = run[0];
+      for (int v = 1; v < fw; v++) best = best < run[v] ? run[v] : best;
+      int at = 0;
+      for (int v = fw - 1; v >= 0; v--) at = run[v] == best ? v : at;
+      visit(out, out * fw + at);
+    }
+  }
+
+  // Calls visit(out, at) for each output element, at being the input offset of its window's first maximum (−1 for
+  // a window wholly in the padding). The maximum is found first and its offset after, both without a branch on the
+  // data: a search that branches on each comparison mispredicts on random activations.
+  template <typename Visit>
+  void windows(const float *x, Visit visit) const {
+    if (contiguous()) return runs(x, visit);
+    const int64_t rowStride = (int64_t)w * c;
+    int64_t out = 0;
+    for (int b = 0; b < n; b++) {
+      const int64_t image = (int64_t)b * h * rowStride;
+      for (int i = 0; i < oh; i++) {
+        const int y0 = std::max(0, i * sh - top), y1 = std::min(h, i * sh - top + fh);
+        for (int j = 0; j < ow; j++) {
+          const int x0 = std::max(0, j * sw - left), x1 = std::min(w, j * sw - left + fw);
+          for (int k = 0; k < c; k++, out++) {
+            if (y0 >= y1 || x0 >= x1) {
+              visit(out, -1);
+              continue;
+            }
+            const int64_t first = image + y0 * rowStride + (int64_t)x0 * c + k;
+            // As the JS kernel: the first element, then any later one strictly greater (a NaN first stays).
+            float best = x[first];
+            for (int y = y0; y < y1; y++) {
+              const float *row = x + image + y * rowStride + k;
+              for (int xx = x0; xx < x1; xx++) best = best < row[(int64_t)xx * c] ? row[(int64_t)xx * c] : best;
+            }
+            int64_t at = first;
+            for (int y = y1 - 1; y >= y0; y--) {
+              const int64_t rowAt = image + y * rowStride + k;
+              for (int xx = x1 - 1; xx >= x0; xx--) at = x[rowAt + (int64_t)xx * c] == best ? rowAt + (int64_t)xx * c : at;
+            }
+            visit(out, at);
+          }
+        }
+      }
+    }
+  }
+};
+
+constexpr size_t kPoolingFields = 12;
+
+bool readPooling(napi_env env, const char *name, napi_callback_info info, size_t tensors, HeapArgs &a, Pooling &p) {
+  size_t argc = 2;
+  napi_value args[2];
+  napi_get_cb_info(env, info, &argc, args, nullptr, nullptr);
+  if (argc != 2) {
+    fail(env, std::string(name) + "(heap, params) takes 2 arguments");
+    return false;
+  }
+  const std::string layout = "12 pooling fields and " + std::to_string(tensors) + " offsets";
+  if (!readHeapArgs(env, name, args[0], args[1], kPoolingFields + tensors, layout, a)) return false;
+  const int32_t *q = a.params;
+  p = Pooling{q[0], q[1], q[2], q[3], q[4], q[5], q[6], q[7], q[8], q[9], q[10], q[11]};
+  if (!p.valid()) {
+    fail(env, std::string(name) + ": sizes, windows and strides must be ≥ 1 and pads ≥ 0");
+    return false;
+  }
+  return true;
+}
+
+}  // namespace
+
+napi_value Adam(napi_env env, napi_callback_info info) {
+  size_t argc = 3;
+  napi_value args[3];
+  napi_get_cb_info(env, info, &argc, args, nullptr, nullptr);
+  if (argc != 3) return fail(env, "adam(heap, params, hyper) takes 3 arguments");
+  HeapArgs a;
+  if (!readHeapArgs(env, "adam", args[0], args[1], 8, "a length and 7 offsets", a)) return nullptr;
+  const int64_t n = a.params[0];
+  const int64_t sizes[7] = {n, n, n, n, n, n, n};
+  if (!tensorsInHeap(env, "adam", a, 1, sizes, 7)) return nullptr;
+  napi_typedarray_type type;
+  size_t length;
+  void *data;
+  if (napi_get_typedarray_info(env, args[2], &type, &length, &data, nullptr, nullptr) != napi_ok ||
+      type != napi_float64_array || length != 6) {
+    return fail(env, "adam: hyper must be a Float64Array of lr, beta1, beta2, epsilon, c1, c2");
+  }
+  const int32_t *q = a.params;
+  float *heap = a.heap;
+  adamUpdate(n, heap + q[1], heap + q[2], heap + q[3], heap + q[4], heap + q[5], heap + q[6], heap + q[7],
+             static_cast<const double *>(data));
+  return nullptr;
+}
+
+napi_value MaxPoolGrad(napi_env env, napi_callback_info info) {
+  HeapArgs a;
+  Pooling p;
+  if (!readPooling(env, "maxPoolGrad", info, 3, a, p)) return nullptr;
+  const int64_t sizes[3] = {p.inputSize(), p.outputSize(), p.inputSize()};
+  if (!tensorsInHeap(env, "maxPoolGrad", a, kPoolingFields, sizes, 3)) return nullptr;
+  const float *x = a.heap + a.params[kPoolingFields];
+  const float *dy = a.heap + a.params[kPoolingFields + 1];
+  float *dx = a.heap + a.params[kPoolingFields + 2];
+  std::memset(dx, 0, sizeof(float) * (size_t)p.inputSize());
+  p.windows(x, [&](int64_t out, int64_t at) {
+    if (at >= 0) dx[at] += dy[out];
+  });
+  return nullptr;
+}
+
+}  // namespace loops

@@ -1,0 +1,13 @@
+// Kernels that are plain loops over the wasm heap, where wasm's JS kernels run one element at a time.
+#pragma once
+
+#include <node_api.h>
+
+namespace loops {
+
+// adam(heap, params: n then the offsets of p, g, m, v, p', m', v'; hyper: Float64Array lr, β₁, β₂, ε, c₁, c₂).
+napi_value Adam(napi_env env, napi_callback_info info);
+// maxPoolGrad(heap, params: the pooling geometry, then the offsets of x, dy and dx).
+napi_value MaxPoolGrad(napi_env env, napi_callback_info info);
+
+}  // namespace loops

@@ -1,0 +1,93 @@
+import * as tf from '@tensorflow/tfjs-core';
+import type { KernelConfig, KernelFunc, MaxPoolGradAttrs, TensorInfo } from '@tensorflow/tfjs-core';
+import { heapIndex, type WasmBackend } from '../wasm/compose';
+import { ADAM_UPDATE, type AdamUpdateAttrs } from '../wasm/adamUpdate';
+import { nativeConvolutionsActive } from './conv2d';
+import type { NativeAddon } from './load';
+
+/** The addon's loops, once `nativeLoopKernels` has found them (addons built before them have none). */
+type Loops = Required<Pick<NativeAddon, 'adam' | 'maxPoolGrad'>>;
+
+const adamParams = new Int32Array(8);
+const adamHyper = new Float64Array(6);
+const poolParams = new Int32Array(15);
+
+
+/** Runs `body` on the outputs; on an error frees them before the error goes on. */
+function filling(backend: WasmBackend, outs: TensorInfo[], body: () => void): void {
+  try {
+    body();
+  } catch (e) {
+    for (const o of outs) backend.disposeData(o.dataId);
+    throw e;
+  }
+}
+
+function poolGeometry(info: tf.backend_util.Conv2DInfo): void {
+  poolParams.set([
+    info.batchSize,
+    info.inHeight,
+    info.inWidth,
+    info.inChannels,
+    info.outHeight,
+    info.outWidth,
+    info.filterHeight,
+    info.filterWidth,
+    info.strideHeight,
+    info.strideWidth,
+    info.padInfo.top,
+    info.padInfo.left,
+  ]);
+}
+
+/**
+ * The fused Adam update (GanAdamUpdate) and MaxPoolGrad on the wasm backend as the addon's compiled loops, where
+ * wasm runs JS one element at a time. Each gives the same bits as the JS kernel it wraps (`fallback`), which still
+ * runs while `setNativeKernels(false)` and for what the addon does not take. Max pooling's forward pass stays with
+ * XNNPACK: a compiled loop was no faster on maxout's single channel and slower on many. Empty for an addon built
+ * before the loops existed.
+ */
+export function nativeLoopKernels(addon: NativeAddon, fallback: (name: string) => KernelFunc | undefined): KernelConfig[] {
+  if (!addon.adam || !addon.maxPoolGrad) return [];
+  const loops = addon as Loops;
+  const wrap = (name: string, native: (args: never) => TensorInfo | TensorInfo[] | null): KernelConfig => {
+    const stock = fallback(name);
+    const kernelFunc = ((args: never) => {
+      const out = nativeConvolutionsActive() ? native(args) : null;
+      if (out) return out;
+      if (!stock) throw new Error(`${name}: no wasm kernel to fall back to for this input`);
+      return stock(args);
+    }) as KernelFunc;
+    return { kernelName: name, backendName: 'wasm', kernelFunc };
+  };
+
+  const adam = (args: { inputs: { param: TensorInfo; grad: TensorInfo; m: TensorInfo; v: TensorInfo }; backend: WasmBackend; attrs: AdamUpdateAttrs }) => {
+    const { inputs: { param, grad, m, v }, backend, attrs } = args;
+    if ([param, grad, m, v].some((t) => t.dtype !== 'float32')) return null;
+    const n = tf.util.sizeFromShape(param.shape);
+    if ([grad, m, v].some((t) => tf.util.sizeFromShape(t.shape) !== n)) return null;
+    const { lr, beta1, beta2, epsilon, step } = attrs;
+    adamHyper.set([lr, beta1, beta2, epsilon, 1 / (1 - beta1 ** step), 1 / (1 - beta2 ** step)]);
+    const outs = [0, 1, 2].map(() => backend.makeOutput(param.shape, 'float32'));
+    // Offsets after the outputs exist: allocating may grow and move the heap.
+    adamParams.set([n, ...[param, grad, m, v, ...outs].map((t) => heapIndex(backend, t))]);
+    filling(backend, outs, () => loops.adam(backend.wasm.HEAPF32, adamParams, adamHyper));
+    return outs;
+  };
+
+  const maxPoolGrad = (args: { inputs: { dy: TensorInfo; input: TensorInfo }; backend: WasmBackend; attrs: MaxPoolGradAttrs }) => {
+    const { inputs: { dy, input }, backend, attrs } = args;
+    if (input.dtype !== 'float32' || dy.dtype !== 'float32' || input.shape.length !== 4 || input.shape.some((d) => d <= 0)) return null;
+    const info = tf.backend_util.computePool2DInfo(input.shape as [number, number, number, number], attrs.filterSize, attrs.strides, 1, attrs.pad, attrs.dimRoundingMode);
+    if (!info.outShape.every((d, i) => d === dy.shape[i])) return null;
+    poolGeometry(info);
+    const out = backend.makeOutput(input.shape, 'float32');
+    poolParams[12] = heapIndex(backend, input);
+    poolParams[13] = heapIndex(backend, dy);
+    poolParams[14] = heapIndex(backend, out);
+    filling(backend, [out], () => loops.maxPoolGrad(backend.wasm.HEAPF32, poolParams));
+    return out;
+  };
+
+  return [wrap(ADAM_UPDATE, adam as never), wrap('MaxPoolGrad', maxPoolGrad as never)];
+}

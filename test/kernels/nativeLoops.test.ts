@@ -1,0 +1,132 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { tf } from '../../lib';
+import { setNativeKernels } from '../../lib/kernels';
+import { loadNativeAddon, type NativeAddon } from '../../lib/kernels/native/load';
+import { ADAM_UPDATE } from '../../lib/kernels/wasm/adamUpdate';
+import { on, seeded } from '../helpers';
+
+/**
+ * The addon's compiled loops (Adam's update, max pooling's gradient) must give the same bits as the JS
+ * kernels they replace, so a run resumed on another machine, with or without a compiler, trains the same. CI
+ * builds the addon, so there a missing one fails; elsewhere these tests say what to install.
+ */
+const addon = loadNativeAddon();
+const skip = 'error' in addon && process.env.CI !== 'true' ? `native addon unavailable: ${addon.error}` : false;
+
+type LoopName = 'adam' | 'maxPoolGrad';
+
+/** Runs `body` natively and then on the JS kernels, counting the addon's calls of `name` in each. */
+async function bothWays<T>(name: LoopName, body: () => T): Promise<{ native: T; js: T; nativeCalls: number; jsCalls: number }> {
+  if ('error' in addon) throw new Error(`the native kernels must be built in CI: ${addon.error}`);
+  await on('wasm', () => undefined);
+  const native = addon as NativeAddon;
+  const original = native[name]!;
+  let calls = 0;
+  (native as unknown as Record<string, unknown>)[name] = (...args: unknown[]) => {
+    calls++;
+    return (original as (...a: unknown[]) => void).apply(native, args);
+  };
+  try {
+    const nativeResult = body();
+    const nativeCalls = calls;
+    setNativeKernels(false);
+    const js = body();
+    return { native: nativeResult, js, nativeCalls, jsCalls: calls - nativeCalls };
+  } finally {
+    (native as unknown as Record<string, unknown>)[name] = original;
+    setNativeKernels(true);
+  }
+}
+
+const bits = (a: Float32Array) => Array.from(new Uint32Array(a.buffer, a.byteOffset, a.length));
+
+function assertSameBits(got: Float32Array[], want: Float32Array[], what: string): void {
+  assert.equal(got.length, want.length);
+  got.forEach((g, i) => assert.deepEqual(bits(g), bits(want[i]), `${what}: output ${i} differs`));
+}
+
+test('native Adam update gives the JS kernel’s bits, over sizes and steps', { skip }, async () => {
+  for (const [size, step] of [[1, 1], [7, 2], [1000, 10], [160_003, 2500]]) {
+    const run = () =>
+      tf.tidy(() => {
+        const param = tf.tensor1d(seeded(size, 1));
+        const grad = tf.tensor1d(seeded(size, 2)).mul(3);
+        const m = tf.tensor1d(seeded(size, 3)).mul(0.1);
+        const v = tf.tensor1d(seeded(size, 4)).square().mul(0.01);
+        const attrs = { lr: 1e-4, beta1: 0.8, beta2: 0.999, epsilon: 1e-8, step };
+        const outs = tf.engine().runKernel(ADAM_UPDATE, { param, grad, m, v }, attrs) as unknown as tf.Tensor[];
+        return outs.map((t) => t.dataSync() as Float32Array).map((a) => Float32Array.from(a));
+      });
+    const r = await bothWays('adam', run);
+    assert.equal(r.nativeCalls, 1, 'the native loop computed the update');
+    assert.equal(r.jsCalls, 0, 'the JS kernel computed the comparison');
+    assertSameBits(r.native, r.js, `Adam, ${size} values, step ${step}`);
+  }
+});
+
+interface PoolCase {
+  shape: [number, number, number, number];
+  filter: [number, number];
+  strides: [number, number];
+  pad: 'valid' | 'same';
+  /** Small integers, so windows hold ties and the first maximum decides. */
+  ties?: boolean;
+}
+
+const poolCases: PoolCase[] = [
+  // PacGAN's maxout: 5 pieces of each unit, one channel.
+  { shape: [6, 10, 5, 1], filter: [1, 5], strides: [1, 5], pad: 'valid' },
+  { shape: [6, 10, 5, 1], filter: [1, 5], strides: [1, 5], pad: 'valid', ties: true },
+  { shape: [2, 7, 9, 3], filter: [2, 2], strides: [2, 2], pad: 'same' },
+  // Overlapping windows: an element that is the maximum of several gets their gradients summed.
+  { shape: [2, 6, 5, 2], filter: [3, 3], strides: [1, 1], pad: 'same', ties: true },
+  { shape: [1, 9, 8, 4], filter: [3, 2], strides: [2, 3], pad: 'same' },
+  // Many channels.
+  { shape: [2, 4, 4, 16], filter: [2, 2], strides: [2, 2], pad: 'valid' },
+];
+
+function poolInput(c: PoolCase, seed: number): tf.Tensor4D {
+  const n = c.shape.reduce((a, b) => a * b, 1);
+  const raw = seeded(n, seed);
+  // Signed values: the stock wasm kernel's bug was windows whose maximum is negative.
+  const x = c.ties ? raw.map((v) => Math.round(v * 3)) : raw.map((v) => v - 0.25);
+  return tf.tensor4d(x, c.shape);
+}
+
+test('native max pooling gradient gives the JS kernel’s bits, ties and overlaps included', { skip }, async () => {
+  for (const [i, c] of poolCases.entries()) {
+    const gradient = () =>
+      tf.tidy(() => {
+        const x = poolInput(c, 10 + i);
+        const pooled = (t: tf.Tensor) => tf.maxPool(t as tf.Tensor4D, c.filter, c.strides, c.pad);
+        const weights = tf.tensor(seeded(pooled(x).size, 20 + i), pooled(x).shape);
+        const f = (t: tf.Tensor) => pooled(t).mul(weights).sum();
+        return Float32Array.from(tf.grad(f)(x).dataSync() as Float32Array);
+      });
+    const grad = await bothWays('maxPoolGrad', gradient);
+    assert.equal(grad.nativeCalls, 1, `${JSON.stringify(c)}: gradient computed natively`);
+    assertSameBits([grad.native], [grad.js], `maxPoolGrad ${JSON.stringify(c)}`);
+    // Every upstream gradient reaches the input: the sums agree.
+    const sum = (a: Float32Array) => a.reduce((s, v) => s + v, 0);
+    assert.ok(Math.abs(sum(grad.native) - sum(grad.js)) < 1e-9);
+  }
+});
+
+test('the native loops refuse a tensor outside the heap by name, and leave nothing allocated', { skip }, async () => {
+  if ('error' in addon) throw new Error(`the native kernels must be built in CI: ${addon.error}`);
+  await on('wasm', () => undefined);
+  const heap = new Float32Array(64);
+  const params = new Int32Array([16, 0, 16, 32, 48, 60, 0, 0]);
+  assert.throws(() => addon.adam!(heap, params, new Float64Array([1e-4, 0.8, 0.999, 1e-8, 1, 1])), /adam: a tensor lies outside the wasm heap/);
+  assert.throws(() => addon.adam!(heap, new Int32Array(3), new Float64Array(6)), /adam: params must be an Int32Array/);
+  const pool = new Int32Array([1, 4, 4, 1, 2, 2, 2, 2, 2, 2, 0, 0, 0, 16, 50]);
+  assert.throws(() => addon.maxPoolGrad!(heap, pool), /maxPoolGrad: a tensor lies outside the wasm heap/);
+  const before = tf.memory().numTensors;
+  const dataIds = tf.engine().backend.numDataIds();
+  const x = tf.randomNormal([3, 10, 5, 1]);
+  const g = tf.grad((t: tf.Tensor) => tf.maxPool(t as tf.Tensor4D, [1, 5], [1, 5], 'valid').sum())(x);
+  tf.dispose([x, g]);
+  assert.equal(tf.memory().numTensors, before);
+  assert.equal(tf.engine().backend.numDataIds(), dataIds);
+});
