@@ -8,7 +8,7 @@
       "libraries": ["-ldnnl", "-fopenmp"],
       "xcode_settings": {
         "GCC_ENABLE_CPP_EXCEPTIONS": "YES",
-        "OTHER_CPLUSPLUSFLAGS": ["-std=c++17", "-Xpreprocessor", "-fopenmp"],
+        "OTHER_CPLUSPLUSFLAGS": ["-std=c++17", "-Xpreprocessor", "-fopenmp", "-ffp-contract=off", "-fno-math-errno"],
         "OTHER_LDFLAGS": ["-ldnnl", "-lomp"]
       },
       "msvs_settings": { "VCCLCompilerTool": { "ExceptionHandling": 1, "OpenMP": "true" } }

@@ -261,7 +261,9 @@ napi_value Matmul(napi_env env, napi_callback_info info) {
   }
   if ((p.transA != 0 && p.transA != 1) || (p.transB != 0 && p.transB != 1)) return fail(env, "matmul: transpose flags must be 0 or 1");
   if (p.batchA != p.batchB && p.batchB != 1) return fail(env, "matmul: B's batch must equal A's or be 1");
-  const int64_t sizes[3] = {(int64_t)p.batchA * p.m * p.k, (int64_t)p.batchB * p.k * p.n, (int64_t)p.batch() * p.m * p.n};
+  const int64_t L = a.heapLength;
+  const int64_t sizes[3] = {heap_args::checkedProduct({p.batchA, p.m, p.k}, L), heap_args::checkedProduct({p.batchB, p.k, p.n}, L),
+                            heap_args::checkedProduct({p.batch(), p.m, p.n}, L)};
   if (!tensorsInHeap(env, "matmul", a, 7, sizes)) return nullptr;
   try {
     multiply(p, a.heap, q[7], q[8], q[9]);
@@ -292,8 +294,11 @@ napi_value Conv(napi_env env, napi_callback_info info) {
     if (q[i] < 1) return fail(env, "conv: geometry field " + std::to_string(i) + " is " + std::to_string(q[i]) + ", not ≥ 1");
   }
   if (g.pt < 0 || g.pl < 0 || g.usedH() < 1 || g.usedW() < 1) return fail(env, "conv: negative padding or an empty input view");
-  const int64_t inputSize = (int64_t)g.n * g.ih * g.iw * g.ic, outputSize = (int64_t)g.n * g.oh * g.ow * g.oc,
-                filterSize = (int64_t)g.kh * g.kw * g.ic * g.oc;
+  // −1 where a product passes the heap's length (the bounds check then refuses it), not a wrapped small number.
+  const int64_t L = a.heapLength;
+  const int64_t inputSize = heap_args::checkedProduct({g.n, g.ih, g.iw, g.ic}, L),
+                outputSize = heap_args::checkedProduct({g.n, g.oh, g.ow, g.oc}, L),
+                filterSize = heap_args::checkedProduct({g.kh, g.kw, g.ic, g.oc}, L);
   const int64_t sizes[3][3] = {{inputSize, filterSize, outputSize},
                                {outputSize, filterSize, inputSize},
                                {inputSize, outputSize, filterSize}};

@@ -5,6 +5,7 @@
 #include <node_api.h>
 
 #include <cstdint>
+#include <initializer_list>
 #include <string>
 
 namespace heap_args {
@@ -41,6 +42,17 @@ inline bool readHeapArgs(napi_env env, const std::string &name, napi_value heap,
   }
   out.params = static_cast<const int32_t *>(data);
   return true;
+}
+
+// The product of sizes read from a call (each ≥ 0), or −1 when it would exceed `limit` (the heap's length): a product
+// of four int32 fields can wrap int64 to a small number that would pass the bounds check below.
+inline int64_t checkedProduct(std::initializer_list<int64_t> factors, int64_t limit) {
+  int64_t product = 1;
+  for (int64_t f : factors) {
+    if (f < 0 || (f != 0 && product > limit / f)) return -1;
+    product *= f;
+  }
+  return product;
 }
 
 // Every tensor must lie inside the heap: the `count` offsets start at params[first], and sizes are the tensors'

@@ -21,10 +21,10 @@ using heap_args::tensorsInHeap;
 
 namespace {
 
-// On x86-64 Linux, compiled for AVX-512 and AVX2 too, picked when the library loads: without a fused multiply-add
-// (the build's -ffp-contract=off) the wider vectors give the same bits as the baseline. Elsewhere (ARM, macOS,
-// where clones are not supported) the one build the compiler targets.
-#if defined(__x86_64__) && defined(__linux__) && defined(__GNUC__)
+// On x86-64 Linux with glibc, compiled for AVX-512 and AVX2 too, picked when the library loads (an ifunc): without a
+// fused multiply-add (the build's -ffp-contract=off) the wider vectors give the same bits as the baseline.
+// Elsewhere (ARM, macOS, musl, where clones are not supported) the one build the compiler targets.
+#if defined(__x86_64__) && defined(__linux__) && defined(__GLIBC__) && defined(__GNUC__)
 #define WIDEST_VECTORS __attribute__((target_clones("avx512f", "avx2", "default")))
 #else
 #define WIDEST_VECTORS
@@ -48,14 +48,15 @@ WIDEST_VECTORS void adamUpdate(int64_t n, const float *__restrict p, const float
 // left pads (the right and bottom follow from the output size).
 struct Pooling {
   int n, h, w, c, oh, ow, fh, fw, sh, sw, top, left;
-  int64_t inputSize() const { return (int64_t)n * h * w * c; }
-  int64_t outputSize() const { return (int64_t)n * oh * ow * c; }
+  // −1 past `limit`, so that the bounds check refuses it.
+  int64_t inputSize(int64_t limit) const { return heap_args::checkedProduct({n, h, w, c}, limit); }
+  int64_t outputSize(int64_t limit) const { return heap_args::checkedProduct({n, oh, ow, c}, limit); }
   bool valid() const {
     return n > 0 && h > 0 && w > 0 && c > 0 && oh > 0 && ow > 0 && fh > 0 && fw > 0 && sh > 0 && sw > 0 && top >= 0 &&
            left >= 0;
   }
   bool contiguous() const {
-    return c == 1 && fh == 1 && sh == 1 && oh == h && sw == fw && ow * fw == w && top == 0 && left == 0;
+    return c == 1 && fh == 1 && sh == 1 && oh == h && sw == fw && (int64_t)ow * fw == w && top == 0 && left == 0;
   }
 
   // The contiguous case of windows(): maxout's pooling (one channel, one row, windows side by side covering it) is
@@ -84,9 +85,12 @@ struct Pooling {
     for (int b = 0; b < n; b++) {
       const int64_t image = (int64_t)b * h * rowStride;
       for (int i = 0; i < oh; i++) {
-        const int y0 = std::max(0, i * sh - top), y1 = std::min(h, i * sh - top + fh);
+        // In int64: a stride and a window from the call can make i·sh + fh pass int's range.
+        const int64_t yStart = (int64_t)i * sh - top;
+        const int y0 = (int)std::max<int64_t>(0, yStart), y1 = (int)std::min<int64_t>(h, yStart + fh);
         for (int j = 0; j < ow; j++) {
-          const int x0 = std::max(0, j * sw - left), x1 = std::min(w, j * sw - left + fw);
+          const int64_t xStart = (int64_t)j * sw - left;
+          const int x0 = (int)std::max<int64_t>(0, xStart), x1 = (int)std::min<int64_t>(w, xStart + fw);
           for (int k = 0; k < c; k++, out++) {
             if (y0 >= y1 || x0 >= x1) {
               visit(out, -1);
@@ -114,7 +118,8 @@ struct Pooling {
 
 constexpr size_t kPoolingFields = 12;
 
-bool readPooling(napi_env env, const char *name, napi_callback_info info, size_t tensors, HeapArgs &a, Pooling &p) {
+// Reads maxPoolGrad's (heap, params): the 12 pooling fields, then the offsets of x, dy and dx.
+bool readPooling(napi_env env, const char *name, napi_callback_info info, HeapArgs &a, Pooling &p) {
   size_t argc = 2;
   napi_value args[2];
   napi_get_cb_info(env, info, &argc, args, nullptr, nullptr);
@@ -122,8 +127,7 @@ bool readPooling(napi_env env, const char *name, napi_callback_info info, size_t
     fail(env, std::string(name) + "(heap, params) takes 2 arguments");
     return false;
   }
-  const std::string layout = "12 pooling fields and " + std::to_string(tensors) + " offsets";
-  if (!readHeapArgs(env, name, args[0], args[1], kPoolingFields + tensors, layout, a)) return false;
+  if (!readHeapArgs(env, name, args[0], args[1], kPoolingFields + 3, "12 pooling fields and 3 offsets", a)) return false;
   const int32_t *q = a.params;
   p = Pooling{q[0], q[1], q[2], q[3], q[4], q[5], q[6], q[7], q[8], q[9], q[10], q[11]};
   if (!p.valid()) {
@@ -162,13 +166,13 @@ napi_value Adam(napi_env env, napi_callback_info info) {
 napi_value MaxPoolGrad(napi_env env, napi_callback_info info) {
   HeapArgs a;
   Pooling p;
-  if (!readPooling(env, "maxPoolGrad", info, 3, a, p)) return nullptr;
-  const int64_t sizes[3] = {p.inputSize(), p.outputSize(), p.inputSize()};
+  if (!readPooling(env, "maxPoolGrad", info, a, p)) return nullptr;
+  const int64_t sizes[3] = {p.inputSize(a.heapLength), p.outputSize(a.heapLength), p.inputSize(a.heapLength)};
   if (!tensorsInHeap(env, "maxPoolGrad", a, kPoolingFields, sizes, 3)) return nullptr;
   const float *x = a.heap + a.params[kPoolingFields];
   const float *dy = a.heap + a.params[kPoolingFields + 1];
   float *dx = a.heap + a.params[kPoolingFields + 2];
-  std::memset(dx, 0, sizeof(float) * (size_t)p.inputSize());
+  std::memset(dx, 0, sizeof(float) * (size_t)sizes[0]);
   p.windows(x, [&](int64_t out, int64_t at) {
     if (at >= 0) dx[at] += dy[out];
   });

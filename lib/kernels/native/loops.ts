@@ -13,7 +13,7 @@ const adamHyper = new Float64Array(6);
 const poolParams = new Int32Array(15);
 
 
-/** Runs `body` on the outputs; on an error frees them before the error goes on. */
+/** Runs `body`, which makes and fills `outs`; on an error frees those made so far before the error goes on. */
 function filling(backend: WasmBackend, outs: TensorInfo[], body: () => void): void {
   try {
     body();
@@ -68,10 +68,13 @@ export function nativeLoopKernels(addon: NativeAddon, fallback: (name: string) =
     if ([grad, m, v].some((t) => tf.util.sizeFromShape(t.shape) !== n)) return null;
     const { lr, beta1, beta2, epsilon, step } = attrs;
     adamHyper.set([lr, beta1, beta2, epsilon, 1 / (1 - beta1 ** step), 1 / (1 - beta2 ** step)]);
-    const outs = [0, 1, 2].map(() => backend.makeOutput(param.shape, 'float32'));
-    // Offsets after the outputs exist: allocating may grow and move the heap.
-    adamParams.set([n, ...[param, grad, m, v, ...outs].map((t) => heapIndex(backend, t))]);
-    filling(backend, outs, () => loops.adam(backend.wasm.HEAPF32, adamParams, adamHyper));
+    const outs: TensorInfo[] = [];
+    filling(backend, outs, () => {
+      for (let i = 0; i < 3; i++) outs.push(backend.makeOutput(param.shape, 'float32'));
+      // Offsets after the outputs exist: allocating may grow and move the heap.
+      adamParams.set([n, ...[param, grad, m, v, ...outs].map((t) => heapIndex(backend, t))]);
+      loops.adam(backend.wasm.HEAPF32, adamParams, adamHyper);
+    });
     return outs;
   };
 
@@ -79,7 +82,8 @@ export function nativeLoopKernels(addon: NativeAddon, fallback: (name: string) =
     const { inputs: { dy, input }, backend, attrs } = args;
     if (input.dtype !== 'float32' || dy.dtype !== 'float32' || input.shape.length !== 4 || input.shape.some((d) => d <= 0)) return null;
     const info = tf.backend_util.computePool2DInfo(input.shape as [number, number, number, number], attrs.filterSize, attrs.strides, 1, attrs.pad, attrs.dimRoundingMode);
-    if (!info.outShape.every((d, i) => d === dy.shape[i])) return null;
+    // An empty dy (a window larger than the input) is the JS kernel's to answer: zeros.
+    if (!info.outShape.every((d, i) => d === dy.shape[i]) || info.outShape.some((d) => d <= 0)) return null;
     poolGeometry(info);
     const out = backend.makeOutput(input.shape, 'float32');
     poolParams[12] = heapIndex(backend, input);

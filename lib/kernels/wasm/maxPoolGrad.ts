@@ -7,9 +7,9 @@ import { heapIndex, type WasmBackend } from './compose';
  * positive (it starts its search from 0, not −∞): measured on a random 4×4 input, one of four windows' gradient
  * went to an element that is not its maximum, or nowhere. The self-attention block max-pools signed activations,
  * so its gradients were wrong on wasm. This kernel is cpu's rule — each dy goes to the first maximum of its
- * window — in one pass over the heap, for every padding and stride. Each window's rows and columns are clipped
- * once, not tested per element (PacGAN's maxout, 40,000 windows of 5: 1.9 ms before, 1.5 ms after). Where the
- * native addon is built, its compiled loop (`native/loops.cc`) runs instead, with the same result.
+ * window — in one pass over the heap, for every padding and stride, each window's rows and columns clipped once
+ * rather than tested per element. Where the native addon is built, its compiled loop (`native/loops.cc`) runs
+ * instead, with the same result.
  */
 export const wasmMaxPoolGradConfig: KernelConfig = {
   kernelName: 'MaxPoolGrad',
