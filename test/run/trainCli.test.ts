@@ -55,7 +55,7 @@ test("PacGAN's protocol trains from its preset, and npm run sample writes a toy 
   const r = node([cli('train'), '--config', 'toy-grid-pacgan4', '--steps', '4', '--out', out]);
   assert.equal(r.status, 0, r.stderr);
   const saved = JSON.parse(fs.readFileSync(path.join(out, 'config.json'), 'utf8'));
-  assert.deepEqual([saved.batchSize, saved.beta1, saved.arch.d.pack, saved.arch.d.maxout, saved.arch.g.hidden], [400, 0.2, 4, 5, 400]);
+  assert.deepEqual([saved.batchSize, saved.beta1, saved.arch.d.pack, saved.arch.d.maxout, saved.arch.g.hidden], [400, 0.8, 4, 5, 400]);
   const curve = fs.readFileSync(path.join(out, 'coverage.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
   assert.deepEqual(curve.map((c) => [c.step, c.modes, c.samples]), [[4, 25, 2500]], "PacGAN's scores at the snapshot");
   const file = path.join(out, 'points.json');

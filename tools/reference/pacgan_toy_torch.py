@@ -3,8 +3,8 @@
 The networks, optimiser, packing and scores follow Lin et al. (2018) and their code (the same settings as the
 `toy-*-gan` / `toy-*-pacgan*` presets in lib/run/config.ts): G has 4 fully connected layers of 400 ReLU units
 with batch norm and no biases, from z ~ N(0, I_2); D has 3 maxout layers of 200 units with 5 pieces, then a
-linear score, on m samples concatenated; weights N(0, 0.02^2), biases 0; Adam 1e-4, beta1 0.2 (--beta1;
-why 0.2: lib/run/config.ts); 100 packs a batch; the non-saturating loss. By default D and G alternate (as the
+linear score, on m samples concatenated; weights N(0, 0.02^2), biases 0; Adam 1e-4, beta1 0.8 (--beta1;
+why 0.8: lib/run/config.ts); 100 packs a batch; the non-saturating loss. By default D and G alternate (as the
 library's Trainer does); --simultaneous takes both gradients at the same parameters and fake batch, as PacGAN's
 Theano code does.
 
@@ -71,8 +71,8 @@ def main():
     a.add_argument('--every', type=int, default=2000)
     a.add_argument('--simultaneous', action='store_true')
     a.add_argument('--threads', type=int, default=1)
-    a.add_argument('--beta1', type=float, default=0.2,
-                   help="Adam's first-moment decay in PyTorch's convention (PacGAN's Blocks 'beta1 0.8' is 0.2)")
+    a.add_argument('--beta1', type=float, default=0.8,
+                   help="Adam's first-moment decay in PyTorch's convention (PacGAN's, in Blocks after 2017: 0.8)")
     o = a.parse_args()
     torch.manual_seed(o.seed)
     torch.set_num_threads(o.threads)
