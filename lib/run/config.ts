@@ -105,8 +105,8 @@ function pacgan(data: 'ring8' | 'grid25', pack: number, extra: Partial<RunConfig
     // Their config says beta1 0.8 in Blocks' Adam. Blocks weighed the new gradient by beta1 until January 2017
     // (commit aa064519, "Updated moment parametrization to v8 of the adam paper"); from then on beta1 is the usual
     // decay. PacGAN's code came a year later (first commit January 2018) on ALI's setup, which asks for Blocks'
-    // development version unpinned: β₁ = 0.8 in the usual convention, as their paper states. (The kit read it as
-    // 0.2 until December 2026; records made so are in git history, commit 1bd27cd.)
+    // development version unpinned: β₁ = 0.8 in the usual convention. (The kit read it as 0.2 until December 2026;
+    // records made so are in git history, commit 1bd27cd.)
     beta1: 0.8,
     beta2: 0.999,
     sampleEvery: 2000,

@@ -72,7 +72,7 @@ def main():
     a.add_argument('--simultaneous', action='store_true')
     a.add_argument('--threads', type=int, default=1)
     a.add_argument('--beta1', type=float, default=0.8,
-                   help="Adam's first-moment decay in PyTorch's convention (PacGAN's, in Blocks after 2017: 0.8)")
+                   help="Adam's first-moment decay in PyTorch's convention (PacGAN's, in Blocks from January 2017 on: 0.8)")
     o = a.parse_args()
     torch.manual_seed(o.seed)
     torch.set_num_threads(o.threads)
