@@ -1,11 +1,14 @@
 /**
  * `npm run bench:loops`: the toy step of PacGAN's protocol with the native addon's compiled loops (Adam's update,
- * max pooling's gradient) against the JS kernels they replace, side by side in one process: the two kernel sets
+ * maxout's pooling and its gradient) against the kernels they replace (JS; XNNPACK for the pooling), side by side in one process: the two kernel sets
  * are swapped in turn, rounds alternating, on the same trainer, everything else (oneDNN products) unchanged.
  * Prints the median step time of each and their ratio per preset, then one JSON line with the figures.
  */
 import * as tf from '@tensorflow/tfjs-core';
 import type { KernelConfig } from '@tensorflow/tfjs-core';
+// The stock MaxPool (XNNPACK) is registered when the wasm backend's module loads, and replaced when the library
+// starts the backend: keep it first.
+import '@tensorflow/tfjs-backend-wasm';
 import { initBackend } from '../../lib';
 import { loadNativeAddon } from '../../lib/kernels/native/load';
 import { adamUpdateConfig, ADAM_UPDATE } from '../../lib/kernels/wasm/adamUpdate';
@@ -17,7 +20,7 @@ import { resolveConfig } from '../../lib/run/config';
 const PRESETS = ['toy-grid-pacgan4', 'toy-grid-gan', 'toy-ring-pacgan2'];
 const ROUNDS = 8;
 const STEPS_PER_ROUND = 30;
-const NAMES = [ADAM_UPDATE, 'MaxPoolGrad'];
+const NAMES = [ADAM_UPDATE, 'MaxPool', 'MaxPoolGrad'];
 
 /** Registers these kernels in place of whatever runs under their names, keeping the setup of the registered ones. */
 function use(configs: KernelConfig[]): void {
@@ -29,11 +32,13 @@ function use(configs: KernelConfig[]): void {
 }
 
 async function main(): Promise<void> {
+  const stockMaxPool = tf.getKernel('MaxPool', 'wasm');
+  if (!stockMaxPool) throw new Error("the wasm backend registered no MaxPool: this TF.js differs from the one the library targets");
   await initBackend({ backend: 'wasm' });
   const addon = loadNativeAddon();
   if ('error' in addon || !addon.adam) throw new Error(`the native loops are not built (${'error' in addon ? addon.error : 'an addon without them'}): run npm run native`);
   const native = NAMES.map((n) => tf.getKernel(n, 'wasm')!);
-  const js = [adamUpdateConfig, wasmMaxPoolGradConfig];
+  const js = [adamUpdateConfig, stockMaxPool, wasmMaxPoolGradConfig];
   const figures: Record<string, { nativeMs: number; jsMs: number; ratio: number }> = {};
   for (const preset of PRESETS) {
     let cfg = resolveConfig(preset, {});

@@ -7,15 +7,15 @@ import { ADAM_UPDATE } from '../../lib/kernels/wasm/adamUpdate';
 import { on, seeded } from '../helpers';
 
 /**
- * The addon's compiled loops (Adam's update, max pooling's gradient) must give the same bits as the JS
- * kernels they replace: where they are the only native kernels a model meets, a run with or without the addon
+ * The addon's compiled loops (Adam's update, max pooling's gradient, maxout's forward pass) must give the same
+ * bits as the kernels they replace: where they are the only native kernels a model meets, a run with or without the addon
  * trains the same. CI
  * builds the addon, so there a missing one fails; elsewhere these tests say what to install.
  */
 const addon = loadNativeAddon();
 const skip = 'error' in addon && process.env.CI !== 'true' ? `native addon unavailable: ${addon.error}` : false;
 
-type LoopName = 'adam' | 'maxPoolGrad';
+type LoopName = 'adam' | 'maxPoolGrad' | 'maxout';
 
 /** Runs `body` natively and then on the JS kernels, counting the addon's calls of `name` in each. */
 async function bothWays<T>(name: LoopName, body: () => T): Promise<{ native: T; js: T; nativeCalls: number; jsCalls: number }> {
@@ -113,6 +113,24 @@ test('native max pooling gradient gives the JS kernel’s bits, ties and overlap
   }
 });
 
+/** Whether a case is maxout's geometry: one channel, 1 × k windows side by side covering each row. */
+const isMaxout = (c: PoolCase) =>
+  c.shape[3] === 1 && c.filter[0] === 1 && c.strides[0] === 1 && c.strides[1] === c.filter[1] && c.shape[2] % c.filter[1] === 0 && c.pad === 'valid';
+
+test('maxout’s forward pass runs natively, with XNNPACK’s values; other poolings stay with XNNPACK', { skip }, async () => {
+  for (const [i, c] of poolCases.entries()) {
+    // (`+ 0`: which of two tied zeros ±0 XNNPACK keeps is its own affair; a value is all a forward pass gives.)
+    const forward = () =>
+      tf.tidy(() => {
+        const x = poolInput(c, 30 + i).add(0) as tf.Tensor4D;
+        return Float32Array.from(tf.maxPool(x, c.filter, c.strides, c.pad).dataSync() as Float32Array).map((v) => v + 0);
+      });
+    const r = await bothWays('maxout', forward);
+    assert.equal(r.nativeCalls, isMaxout(c) ? 1 : 0, `${JSON.stringify(c)}: native only for maxout's geometry`);
+    assertSameBits([r.native], [r.js], `maxPool ${JSON.stringify(c)}`);
+  }
+});
+
 test('the native loops refuse a tensor outside the heap by name, sizes that wrap included; a pooling gradient leaves nothing allocated', { skip }, async () => {
   if ('error' in addon) throw new Error(`the native kernels must be built in CI: ${addon.error}`);
   await on('wasm', () => undefined);
@@ -125,6 +143,8 @@ test('the native loops refuse a tensor outside the heap by name, sizes that wrap
   // Sizes whose product wraps 64 bits to 0: a bounds check on the wrapped product would pass it.
   const wraps = new Int32Array([65536, 65536, 65536, 65536, 65536, 65536, 1, 1, 1, 1, 0, 0, 0, 0, 0]);
   assert.throws(() => addon.maxPoolGrad!(heap, wraps), /maxPoolGrad: a tensor lies outside the wasm heap/);
+  assert.throws(() => addon.maxout!(heap, new Int32Array([13, 5, 0, 0])), /maxout: a tensor lies outside the wasm heap/);
+  assert.throws(() => addon.maxout!(heap, new Int32Array([0, 5, 0, 0])), /maxout: count and pieces must be ≥ 1/);
   const before = tf.memory().numTensors;
   const dataIds = tf.engine().backend.numDataIds();
   const x = tf.randomNormal([3, 10, 5, 1]);

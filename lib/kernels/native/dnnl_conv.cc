@@ -353,6 +353,7 @@ napi_value Init(napi_env env, napi_value exports) {
       {"setThreads", nullptr, SetThreads, nullptr, nullptr, nullptr, napi_default_method, nullptr},
       {"adam", nullptr, loops::Adam, nullptr, nullptr, nullptr, napi_default_method, nullptr},
       {"maxPoolGrad", nullptr, loops::MaxPoolGrad, nullptr, nullptr, nullptr, napi_default_method, nullptr},
+      {"maxout", nullptr, loops::Maxout, nullptr, nullptr, nullptr, napi_default_method, nullptr},
   };
   napi_define_properties(env, exports, sizeof props / sizeof props[0], props);
   return exports;

@@ -23,6 +23,8 @@ export interface NativeAddon {
    * and dx.
    */
   maxPoolGrad?(heap: Float32Array, params: Int32Array): void;
+  /** Maxout's forward pass: `params` count, pieces, then the offsets of x and y (y[i] = max of x's i-th run). */
+  maxout?(heap: Float32Array, params: Int32Array): void;
   /** oneDNN's version, the instruction set it dispatches to, and its thread count. */
   info(): { version: string; isa: string; threads: number };
   setThreads(n: number): void;

@@ -1,16 +1,17 @@
 import * as tf from '@tensorflow/tfjs-core';
-import type { KernelConfig, KernelFunc, MaxPoolGradAttrs, TensorInfo } from '@tensorflow/tfjs-core';
+import type { KernelConfig, KernelFunc, MaxPoolAttrs, MaxPoolGradAttrs, TensorInfo } from '@tensorflow/tfjs-core';
 import { heapIndex, type WasmBackend } from '../wasm/compose';
 import { ADAM_UPDATE, type AdamUpdateAttrs } from '../wasm/adamUpdate';
 import { nativeConvolutionsActive } from './conv2d';
 import type { NativeAddon } from './load';
 
 /** The addon's loops, once `nativeLoopKernels` has found them (addons built before them have none). */
-type Loops = Required<Pick<NativeAddon, 'adam' | 'maxPoolGrad'>>;
+type Loops = Required<Pick<NativeAddon, 'adam' | 'maxPoolGrad' | 'maxout'>>;
 
 const adamParams = new Int32Array(8);
 const adamHyper = new Float64Array(6);
 const poolParams = new Int32Array(15);
+const maxoutParams = new Int32Array(4);
 
 
 /** Runs `body`, which makes and fills `outs`; on an error frees those made so far before the error goes on. */
@@ -43,12 +44,12 @@ function poolGeometry(info: tf.backend_util.Conv2DInfo): void {
 /**
  * The fused Adam update (GanAdamUpdate) and MaxPoolGrad on the wasm backend as the addon's compiled loops, where
  * wasm runs JS one element at a time. Each gives the same bits as the JS kernel it wraps (`fallback`), which still
- * runs while `setNativeKernels(false)` and for what the addon does not take. Max pooling's forward pass stays with
- * XNNPACK: a compiled loop was no faster on maxout's single channel and slower on many. Empty for an addon built
- * before the loops existed.
+ * runs while `setNativeKernels(false)` and for what the addon does not take. MaxPool runs natively only for
+ * maxout's geometry (one channel, 1 × k windows side by side along a row), where XNNPACK has no channels to
+ * vectorise across; elsewhere XNNPACK keeps it. Empty for an addon built before the loops existed.
  */
 export function nativeLoopKernels(addon: NativeAddon, fallback: (name: string) => KernelFunc | undefined): KernelConfig[] {
-  if (!addon.adam || !addon.maxPoolGrad) return [];
+  if (!addon.adam || !addon.maxPoolGrad || !addon.maxout) return [];
   const loops = addon as Loops;
   const wrap = (name: string, native: (args: never) => TensorInfo | TensorInfo[] | null): KernelConfig => {
     const stock = fallback(name);
@@ -78,6 +79,23 @@ export function nativeLoopKernels(addon: NativeAddon, fallback: (name: string) =
     return outs;
   };
 
+  const maxPool = (args: { inputs: { x: TensorInfo }; backend: WasmBackend; attrs: MaxPoolAttrs }) => {
+    const { inputs: { x }, backend, attrs } = args;
+    if (x.dtype !== 'float32' || x.shape.length !== 4 || x.shape.some((d) => d <= 0)) return null;
+    const info = tf.backend_util.computePool2DInfo(x.shape as [number, number, number, number], attrs.filterSize, attrs.strides, 1, attrs.pad, attrs.dimRoundingMode);
+    const maxout =
+      info.inChannels === 1 && info.filterHeight === 1 && info.strideHeight === 1 && info.outHeight === info.inHeight &&
+      info.strideWidth === info.filterWidth && info.outWidth * info.filterWidth === info.inWidth &&
+      info.padInfo.top === 0 && info.padInfo.left === 0;
+    if (!maxout) return null;
+    const out = backend.makeOutput(info.outShape, 'float32');
+    filling(backend, [out], () => {
+      maxoutParams.set([info.batchSize * info.outHeight * info.outWidth, info.filterWidth, heapIndex(backend, x), heapIndex(backend, out)]);
+      loops.maxout(backend.wasm.HEAPF32, maxoutParams);
+    });
+    return out;
+  };
+
   const maxPoolGrad = (args: { inputs: { dy: TensorInfo; input: TensorInfo }; backend: WasmBackend; attrs: MaxPoolGradAttrs }) => {
     const { inputs: { dy, input }, backend, attrs } = args;
     if (input.dtype !== 'float32' || dy.dtype !== 'float32' || input.shape.length !== 4 || input.shape.some((d) => d <= 0)) return null;
@@ -93,5 +111,5 @@ export function nativeLoopKernels(addon: NativeAddon, fallback: (name: string) =
     return out;
   };
 
-  return [wrap(ADAM_UPDATE, adam as never), wrap('MaxPoolGrad', maxPoolGrad as never)];
+  return [wrap(ADAM_UPDATE, adam as never), wrap('MaxPool', maxPool as never), wrap('MaxPoolGrad', maxPoolGrad as never)];
 }
