@@ -115,7 +115,7 @@ function patchWasm(): string[] {
  * Registers `config` over the kernel of the same name and backend, keeping that kernel's setup: the replacements
  * fall back to the kernel they wrap, which needs its backend bindings.
  */
-function replaceKernel(config: KernelConfig): void {
+export function replaceKernel(config: KernelConfig): void {
   const previous = tf.getKernel(config.kernelName, config.backendName);
   if (previous != null) tf.unregisterKernel(config.kernelName, config.backendName);
   tf.registerKernel({ ...config, setupFunc: previous?.setupFunc });

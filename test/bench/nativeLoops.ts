@@ -10,6 +10,7 @@ import type { KernelConfig } from '@tensorflow/tfjs-core';
 // starts the backend: keep it first.
 import '@tensorflow/tfjs-backend-wasm';
 import { initBackend } from '../../lib';
+import { replaceKernel } from '../../lib/kernels';
 import { loadNativeAddon } from '../../lib/kernels/native/load';
 import { adamUpdateConfig, ADAM_UPDATE } from '../../lib/kernels/wasm/adamUpdate';
 import { wasmMaxPoolGradConfig } from '../../lib/kernels/wasm/maxPoolGrad';
@@ -22,14 +23,8 @@ const ROUNDS = 8;
 const STEPS_PER_ROUND = 30;
 const NAMES = [ADAM_UPDATE, 'MaxPool', 'MaxPoolGrad'];
 
-/** Registers these kernels in place of whatever runs under their names, keeping the setup of the registered ones. */
-function use(configs: KernelConfig[]): void {
-  for (const c of configs) {
-    const previous = tf.getKernel(c.kernelName, 'wasm');
-    tf.unregisterKernel(c.kernelName, 'wasm');
-    tf.registerKernel({ ...c, setupFunc: previous?.setupFunc });
-  }
-}
+/** Registers these kernels in place of whatever runs under their names. */
+const use = (configs: KernelConfig[]) => configs.forEach(replaceKernel);
 
 async function main(): Promise<void> {
   const stockMaxPool = tf.getKernel('MaxPool', 'wasm');

@@ -87,9 +87,23 @@ function consistent(info: backend_util.Conv2DInfo, x: number[] | null, filter: n
   );
 }
 
+/**
+ * A wasm kernel computed by `native` while the native kernels are on, by `stock` (the kernel it replaces) while they
+ * are off or where `native` returns null for an input it does not take.
+ */
+export function nativeWithFallback(name: string, native: (args: never) => TensorInfo | TensorInfo[] | null, stock: KernelFunc | undefined): KernelConfig {
+  const kernelFunc = ((args: never) => {
+    const out = nativeConvolutionsActive() ? native(args) : null;
+    if (out) return out;
+    if (!stock) throw new Error(`${name}: no wasm kernel to fall back to for this input`);
+    return stock(args);
+  }) as KernelFunc;
+  return { kernelName: name, backendName: 'wasm', kernelFunc };
+}
+
 /** Shapes the addon handles: float32 NHWC with something to compute; the rest go to the wasm kernel. */
 const handles = (dataFormat: string, ...ts: TensorInfo[]) =>
-  enabled && dataFormat === 'NHWC' && ts.every((t) => t.dtype === 'float32' && t.shape.every((d) => d > 0));
+  dataFormat === 'NHWC' && ts.every((t) => t.dtype === 'float32' && t.shape.every((d) => d > 0));
 
 /**
  * Conv2D, Conv2DBackpropInput (every transposed convolution's forward pass) and Conv2DBackpropFilter on the wasm
@@ -98,16 +112,7 @@ const handles = (dataFormat: string, ...ts: TensorInfo[]) =>
  */
 export function nativeConvKernels(addon: NativeAddon, fallback: (name: string) => KernelFunc | undefined): KernelConfig[] {
   registered = true;
-  const withFallback = (name: string, native: (args: never) => TensorInfo | null): KernelConfig => {
-    const stock = fallback(name);
-    const kernelFunc = ((args: never) => {
-      const out = native(args);
-      if (out) return out;
-      if (!stock) throw new Error(`${name}: no wasm kernel to fall back to for this input`);
-      return stock(args);
-    }) as KernelFunc;
-    return { kernelName: name, backendName: 'wasm', kernelFunc };
-  };
+  const withFallback = (name: string, native: (args: never) => TensorInfo | null) => nativeWithFallback(name, native, fallback(name));
 
   const conv2d = (args: { inputs: { x: TensorInfo; filter: TensorInfo }; backend: WasmBackend; attrs: Conv2DAttrs }) => {
     const { inputs: { x, filter }, backend, attrs } = args;

@@ -1,7 +1,8 @@
-// Adam's update and max pooling's gradient as compiled loops over the wasm heap. They compute what the JS kernels in
-// lib/kernels/wasm compute, with the same arithmetic in the same order (Adam in double precision, rounded to float on
-// store, as JS does; the gradient goes to the first maximum of a window), so a run gives the same bits whichever
-// computes it. Built with -ffp-contract=off so that no multiply-add is fused.
+// Adam's update, max pooling's gradient and maxout's forward pass as compiled loops over the wasm heap. They compute
+// what the JS kernels in lib/kernels/wasm compute, with the same arithmetic in the same order (Adam in double
+// precision, rounded to float on store, as JS does; the gradient goes to the first maximum of a window), so a run
+// gives the same bits whichever computes it; maxout's values are XNNPACK's, up to which of two tied zeros ±0 it
+// keeps. Built with -ffp-contract=off so that no multiply-add is fused.
 
 #include "loops.h"
 
@@ -44,6 +45,14 @@ WIDEST_VECTORS void adamUpdate(int64_t n, const float *__restrict p, const float
   }
 }
 
+// The first maximum of x[0 … count − 1] by the JS kernel's rule: the first element, then any later one strictly
+// greater (ties keep the earlier; a NaN first stays).
+inline float runMax(const float *x, int count) {
+  float best = x[0];
+  for (int v = 1; v < count; v++) best = best < x[v] ? x[v] : best;
+  return best;
+}
+
 // A max pooling over NHWC, as TF.js's computePool2DInfo gives it: windows fh × fw at strides sh, sw, the top and
 // left pads (the right and bottom follow from the output size).
 struct Pooling {
@@ -66,8 +75,7 @@ struct Pooling {
     const int64_t count = (int64_t)n * oh * ow;
     for (int64_t out = 0; out < count; out++) {
       const float *run = x + out * fw;
-      float best = run[0];
-      for (int v = 1; v < fw; v++) best = best < run[v] ? run[v] : best;
+      const float best = runMax(run, fw);
       int at = 0;
       for (int v = fw - 1; v >= 0; v--) at = run[v] == best ? v : at;
       visit(out, out * fw + at);
@@ -195,13 +203,7 @@ napi_value Maxout(napi_env env, napi_callback_info info) {
   if (!tensorsInHeap(env, "maxout", a, 2, sizes, 2)) return nullptr;
   const float *x = a.heap + a.params[2];
   float *y = a.heap + a.params[3];
-  // The first maximum of each run, as the gradient's runs() picks it.
-  for (int64_t i = 0; i < count; i++) {
-    const float *run = x + i * pieces;
-    float best = run[0];
-    for (int v = 1; v < pieces; v++) best = best < run[v] ? run[v] : best;
-    y[i] = best;
-  }
+  for (int64_t i = 0; i < count; i++) y[i] = runMax(x + i * pieces, pieces);
   return nullptr;
 }
 

@@ -9,7 +9,6 @@ namespace loops {
 napi_value Adam(napi_env env, napi_callback_info info);
 // maxPoolGrad(heap, params: the pooling geometry, then the offsets of x, dy and dx).
 napi_value MaxPoolGrad(napi_env env, napi_callback_info info);
-
 // maxout(heap, params: count, pieces, then the offsets of x and y): y[i] = max of x's i-th run of `pieces`.
 napi_value Maxout(napi_env env, napi_callback_info info);
 

@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import type { KernelConfig, KernelFunc, MaxPoolAttrs, MaxPoolGradAttrs, TensorInfo } from '@tensorflow/tfjs-core';
 import { heapIndex, type WasmBackend } from '../wasm/compose';
 import { ADAM_UPDATE, type AdamUpdateAttrs } from '../wasm/adamUpdate';
-import { nativeConvolutionsActive } from './conv2d';
+import { nativeWithFallback } from './conv2d';
 import type { NativeAddon } from './load';
 
 /** The addon's loops, once `nativeLoopKernels` has found them (addons built before them have none). */
@@ -12,7 +12,6 @@ const adamParams = new Int32Array(8);
 const adamHyper = new Float64Array(6);
 const poolParams = new Int32Array(15);
 const maxoutParams = new Int32Array(4);
-
 
 /** Runs `body`, which makes and fills `outs`; on an error frees those made so far before the error goes on. */
 function filling(backend: WasmBackend, outs: TensorInfo[], body: () => void): void {
@@ -42,8 +41,8 @@ function poolGeometry(info: tf.backend_util.Conv2DInfo): void {
 }
 
 /**
- * The fused Adam update (GanAdamUpdate) and MaxPoolGrad on the wasm backend as the addon's compiled loops, where
- * wasm runs JS one element at a time. Each gives the same bits as the JS kernel it wraps (`fallback`), which still
+ * The fused Adam update (GanAdamUpdate), MaxPool and MaxPoolGrad on the wasm backend as the addon's compiled loops,
+ * where wasm runs JS one element at a time. Each gives the same bits as the kernel it wraps (`fallback`), which still
  * runs while `setNativeKernels(false)` and for what the addon does not take. MaxPool runs natively only for
  * maxout's geometry (one channel, 1 × k windows side by side along a row), where XNNPACK has no channels to
  * vectorise across; elsewhere XNNPACK keeps it. Empty for an addon built before the loops existed.
@@ -51,16 +50,7 @@ function poolGeometry(info: tf.backend_util.Conv2DInfo): void {
 export function nativeLoopKernels(addon: NativeAddon, fallback: (name: string) => KernelFunc | undefined): KernelConfig[] {
   if (!addon.adam || !addon.maxPoolGrad || !addon.maxout) return [];
   const loops = addon as Loops;
-  const wrap = (name: string, native: (args: never) => TensorInfo | TensorInfo[] | null): KernelConfig => {
-    const stock = fallback(name);
-    const kernelFunc = ((args: never) => {
-      const out = nativeConvolutionsActive() ? native(args) : null;
-      if (out) return out;
-      if (!stock) throw new Error(`${name}: no wasm kernel to fall back to for this input`);
-      return stock(args);
-    }) as KernelFunc;
-    return { kernelName: name, backendName: 'wasm', kernelFunc };
-  };
+  const wrap = (name: string, native: (args: never) => TensorInfo | TensorInfo[] | null) => nativeWithFallback(name, native, fallback(name));
 
   const adam = (args: { inputs: { param: TensorInfo; grad: TensorInfo; m: TensorInfo; v: TensorInfo }; backend: WasmBackend; attrs: AdamUpdateAttrs }) => {
     const { inputs: { param, grad, m, v }, backend, attrs } = args;
