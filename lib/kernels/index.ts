@@ -6,6 +6,7 @@ import { registerLeakyReluGrad } from './leakyReluGrad';
 import { registerMaxPoolGradGrad } from './maxPoolGradGrad';
 import { registerZeroGradients } from './zeroGradients';
 import { adamUpdateConfig } from './wasm/adamUpdate';
+import { registerBatchNormTrainGrad } from './batchNormTrainGrad';
 import { makeBatchMatMul } from './wasm/batchMatMul';
 import { makeAvgPoolGrad, makeResizeNearestNeighborGrad } from './wasm/blockGrads';
 import { wasmMaxPoolGradConfig } from './wasm/maxPoolGrad';
@@ -28,6 +29,7 @@ import { loadNativeAddon } from './native/load';
 export { registerZeroGradients } from './zeroGradients';
 export { setNativeKernels } from './native/conv2d';
 export { setFusedSpectralNorm } from './wasm/spectralNorm';
+export { setFusedBatchNorm } from './wasm/batchNormTrain';
 export { NATIVE_HINT } from './native/load';
 
 /** How the wasm backend's hot kernels run. */
@@ -81,6 +83,7 @@ export function registerGanKernels(backendName: string, options: GanKernelOption
     ...registerAvgPoolGradGrad(),
     ...registerMaxPoolGradGrad(),
     ...registerSpectralNormGrad(),
+    ...registerBatchNormTrainGrad(),
   ];
   let patches = backendPatches.get(backendName);
   if (patches == null) {

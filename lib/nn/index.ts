@@ -1,5 +1,6 @@
 export { Module, SeedStream } from './module';
 export * from './layers';
+export { batchNormTraining, type BatchNormTrainingConfig, type BatchNormTrainingResult } from './batchNormTraining';
 export { SpectralNorm, type SpectralNormConfig } from './spectralNorm';
 export { stopGradient } from './stopGradient';
 export { seededNormal, type SeededNormalOptions } from './seededNormal';

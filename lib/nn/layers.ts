@@ -3,6 +3,7 @@ import { Module, SeedStream } from './module';
 import { SpectralNorm, type SpectralNormConfig } from './spectralNorm';
 import { gaussian, rng } from '../../datasets/random';
 import { seededNormal } from './seededNormal';
+import { batchNormTraining } from './batchNormTraining';
 
 /**
  * How weights start: DCGAN's N(0, 0.02) is the default; `he` and `xavier` scale by fan-in/fan-out; `orthogonal`
@@ -196,8 +197,7 @@ export class BatchNorm extends Module {
   apply<T extends tf.Tensor>(x: T): T {
     const eps = this.cfg.epsilon ?? 1e-5;
     if (!this.training) return this.normalize(x, this.runningMean, this.runningVar, eps);
-    const axes = x.shape.slice(0, -1).map((_, i) => i);
-    const { mean, variance } = tf.moments(x, axes);
+    const { y, mean, variance } = batchNormTraining(x, { gamma: this.gamma, beta: this.beta, epsilon: eps });
     const m = this.momentumOverride ?? this.cfg.momentum ?? 0.1;
     const count = x.size / x.shape[x.shape.length - 1];
     // Running variance is the unbiased estimate, as in PyTorch, so checkpoints carry the same numbers.
@@ -205,7 +205,7 @@ export class BatchNorm extends Module {
       this.runningMean.assign(tf.add(tf.mul(this.runningMean, 1 - m), tf.mul(mean, m)));
       this.runningVar.assign(tf.add(tf.mul(this.runningVar, 1 - m), tf.mul(variance, (m * count) / Math.max(count - 1, 1))));
     });
-    return this.normalize(x, mean, variance, eps);
+    return y;
   }
 
   private normalize<T extends tf.Tensor>(x: T, mean: tf.Tensor, variance: tf.Tensor, eps: number): T {

@@ -83,7 +83,7 @@ test('native conv kernels match cpu: forward, input and filter gradients, stride
 test('the wasm backend reports the native kernels, and turning them off runs the wasm ones', { skip }, async () => {
   const info = await initBackend({ backend: 'wasm' });
   const report = describeBackend(info);
-  assert.match(report, /kernels native: Conv2D, Conv2DBackpropInput, Conv2DBackpropFilter, GanAdamUpdate, MaxPool, MaxPoolGrad, BatchMatMul, oneDNN \d+\.\d+/);
+  assert.match(report, /kernels native: Conv2D, Conv2DBackpropInput, Conv2DBackpropFilter, GanAdamUpdate, MaxPool, MaxPoolGrad, GanBatchNormTrain, GanBatchNormTrainGrad, BatchMatMul, oneDNN \d+\.\d+/);
   // The switch really changes the path: count the addon's calls with it on and off.
   await countingAddonCalls((calls) => {
     const conv = () => tf.tidy(() => tf.conv2d(tf.ones([1, 5, 5, 2]) as tf.Tensor4D, tf.ones([3, 3, 2, 4]) as tf.Tensor4D, 1, 'same').dataSync());

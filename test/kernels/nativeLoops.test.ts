@@ -4,10 +4,12 @@ import { tf } from '../../lib';
 import { setNativeKernels } from '../../lib/kernels';
 import { loadNativeAddon, type NativeAddon } from '../../lib/kernels/native/load';
 import { ADAM_UPDATE } from '../../lib/kernels/wasm/adamUpdate';
+import { BATCH_NORM_TRAIN, BATCH_NORM_TRAIN_GRAD } from '../../lib/kernels/wasm/batchNormTrain';
 import { on, seeded } from '../helpers';
 
 /**
- * The addon's compiled loops (Adam's update, max pooling's gradient, maxout's forward pass) must give the same
+ * The addon's compiled loops (Adam's update, max pooling's gradient, maxout's forward pass, batch norm's training
+ * pass and its gradient) must give the same
  * bits as the kernels they replace: where they are the only native kernels a model meets, a run with or without the addon
  * trains the same. CI
  * builds the addon, so there a missing one fails; elsewhere these tests say what to install.
@@ -15,7 +17,7 @@ import { on, seeded } from '../helpers';
 const addon = loadNativeAddon();
 const skip = 'error' in addon && process.env.CI !== 'true' ? `native addon unavailable: ${addon.error}` : false;
 
-type LoopName = 'adam' | 'maxPoolGrad' | 'maxout';
+type LoopName = 'adam' | 'maxPoolGrad' | 'maxout' | 'batchNormTrain' | 'batchNormTrainGrad';
 
 /** Runs `body` natively and then on the JS kernels, counting the addon's calls of `name` in each. */
 async function bothWays<T>(name: LoopName, body: () => T): Promise<{ native: T; js: T; nativeCalls: number; jsCalls: number }> {
@@ -63,6 +65,39 @@ test('native Adam update gives the JS kernel’s bits, over sizes and steps', { 
     assert.equal(r.nativeCalls, 1, 'the native loop computed the update');
     assert.equal(r.jsCalls, 0, 'the JS kernel computed the comparison');
     assertSameBits(r.native, r.js, `Adam, ${size} values, step ${step}`);
+  }
+});
+
+test('native batch norm (training pass and gradient) gives the JS kernels’ bits', { skip }, async () => {
+  // PacGAN's generator layer, a DCGAN feature map, one channel, one row (variance 0).
+  for (const [i, shape] of [[400, 400], [8, 4, 4, 16], [37, 1], [1, 5]].entries()) {
+    const channels = shape[shape.length - 1];
+    const n = shape.reduce((a, b) => a * b, 1);
+    const inputs = () => ({
+      x: tf.tensor(seeded(n, 60 + i), shape).mul(3).add(0.7),
+      gamma: tf.tensor1d(seeded(channels, 61 + i)).add(1),
+      beta: tf.tensor1d(seeded(channels, 62 + i)),
+    });
+    const forward = () =>
+      tf.tidy(() => {
+        const outs = tf.engine().runKernel(BATCH_NORM_TRAIN, inputs(), { epsilon: 1e-5 }) as unknown as tf.Tensor[];
+        return outs.map((t) => Float32Array.from(t.dataSync() as Float32Array));
+      });
+    const f = await bothWays('batchNormTrain', forward);
+    assert.equal(f.nativeCalls, 1, `${shape}: forward computed natively`);
+    assert.equal(f.jsCalls, 0, `${shape}: the JS kernel computed the comparison`);
+    assertSameBits(f.native, f.js, `batch norm forward [${shape}]`);
+    const backward = () =>
+      tf.tidy(() => {
+        const { x, gamma, beta } = inputs();
+        const [, mean, variance] = tf.engine().runKernel(BATCH_NORM_TRAIN, { x, gamma, beta }, { epsilon: 1e-5 }) as unknown as tf.Tensor[];
+        const dy = tf.tensor(seeded(n, 63 + i), shape);
+        const outs = tf.engine().runKernel(BATCH_NORM_TRAIN_GRAD, { dy, x, mean, variance, gamma }, { epsilon: 1e-5 }) as unknown as tf.Tensor[];
+        return outs.map((t) => Float32Array.from(t.dataSync() as Float32Array));
+      });
+    const b = await bothWays('batchNormTrainGrad', backward);
+    assert.equal(b.nativeCalls, 1, `${shape}: gradient computed natively`);
+    assertSameBits(b.native, b.js, `batch norm gradient [${shape}]`);
   }
 });
 
@@ -145,6 +180,12 @@ test('the native loops refuse a tensor outside the heap by name, sizes that wrap
   assert.throws(() => addon.maxPoolGrad!(heap, wraps), /maxPoolGrad: a tensor lies outside the wasm heap/);
   assert.throws(() => addon.maxout!(heap, new Int32Array([13, 5, 0, 0])), /maxout: a tensor lies outside the wasm heap/);
   assert.throws(() => addon.maxout!(heap, new Int32Array([0, 5, 0, 0])), /maxout: count and pieces must be ≥ 1/);
+  const eps = new Float64Array([1e-5]);
+  // 4 rows × 4 channels: y (16 values) at offset 56 runs past the 64-value heap.
+  assert.throws(() => addon.batchNormTrain!(heap, new Int32Array([4, 4, 0, 16, 20, 56, 24, 28]), eps), /batchNormTrain: a tensor lies outside the wasm heap/);
+  assert.throws(() => addon.batchNormTrain!(heap, new Int32Array([0, 4, 0, 16, 20, 24, 40, 44]), eps), /batchNormTrain: rows and channels must be ≥ 1/);
+  assert.throws(() => addon.batchNormTrainGrad!(heap, new Int32Array([65536, 65536, 0, 0, 0, 0, 0, 0, 0, 0]), eps), /batchNormTrainGrad: a tensor lies outside the wasm heap/);
+  assert.throws(() => addon.batchNormTrain!(heap, new Int32Array([1, 4, 0, 4, 8, 12, 16, 20]), new Float64Array(2)), /batchNormTrain: hyper must be a Float64Array holding epsilon/);
   const before = tf.memory().numTensors;
   const dataIds = tf.engine().backend.numDataIds();
   const x = tf.randomNormal([3, 10, 5, 1]);

@@ -354,6 +354,9 @@ napi_value Init(napi_env env, napi_value exports) {
       {"adam", nullptr, loops::Adam, nullptr, nullptr, nullptr, napi_default_method, nullptr},
       {"maxPoolGrad", nullptr, loops::MaxPoolGrad, nullptr, nullptr, nullptr, napi_default_method, nullptr},
       {"maxout", nullptr, loops::Maxout, nullptr, nullptr, nullptr, napi_default_method, nullptr},
+      {"batchNormTrain", nullptr, loops::BatchNormTrain, nullptr, nullptr, nullptr, napi_default_method, nullptr},
+      {"batchNormTrainGrad", nullptr, loops::BatchNormTrainGrad, nullptr, nullptr, nullptr, napi_default_method,
+       nullptr},
   };
   napi_define_properties(env, exports, sizeof props / sizeof props[0], props);
   return exports;

@@ -25,6 +25,13 @@ export interface NativeAddon {
   maxPoolGrad?(heap: Float32Array, params: Int32Array): void;
   /** Maxout's forward pass: `params` count, pieces, then the offsets of x and y (y[i] = max of x's i-th run). */
   maxout?(heap: Float32Array, params: Int32Array): void;
+  /**
+   * Training-mode batch norm over [rows, channels]: `params` rows, channels, then the offsets of x, γ, β and of the
+   * outputs y, mean, variance; `hyper` [ε]. Absent from addons built before it, as is `batchNormTrainGrad`.
+   */
+  batchNormTrain?(heap: Float32Array, params: Int32Array, hyper: Float64Array): void;
+  /** Its gradient: `params` rows, channels, then the offsets of dy, x, mean, variance, γ, dx, dγ, dβ; `hyper` [ε]. */
+  batchNormTrainGrad?(heap: Float32Array, params: Int32Array, hyper: Float64Array): void;
   /** oneDNN's version, the instruction set it dispatches to, and its thread count. */
   info(): { version: string; isa: string; threads: number };
   setThreads(n: number): void;

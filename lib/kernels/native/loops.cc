@@ -1,7 +1,7 @@
-// Adam's update, max pooling's gradient and maxout's forward pass as compiled loops over the wasm heap. They compute
-// what the JS kernels in lib/kernels/wasm compute, with the same arithmetic in the same order (Adam in double
-// precision, rounded to float on store, as JS does; the gradient goes to the first maximum of a window), so a run
-// gives the same bits whichever computes it; maxout's values are XNNPACK's, up to which of two tied zeros ±0 it
+// Adam's update, max pooling's gradient, maxout's forward pass and training-mode batch norm (forward and gradient) as
+// compiled loops over the wasm heap. They compute what the JS kernels in lib/kernels/wasm compute, with the same
+// arithmetic in the same order (Adam and batch norm in double precision, rounded to float on store, as JS does; the
+// gradient goes to the first maximum of a window), so a run gives the same bits whichever computes it; maxout's values are XNNPACK's, up to which of two tied zeros ±0 it
 // keeps. Built with -ffp-contract=off so that no multiply-add is fused.
 
 #include "loops.h"
@@ -10,6 +10,7 @@
 #include <cmath>
 #include <cstring>
 #include <string>
+#include <vector>
 
 #include "heap_args.h"
 
@@ -42,6 +43,85 @@ WIDEST_VECTORS void adamUpdate(int64_t n, const float *__restrict p, const float
     m2[i] = (float)mi;
     v2[i] = (float)vi;
     p2[i] = (float)(p[i] - (lr * mi * c1) / (std::sqrt(vi * c2) + epsilon));
+  }
+}
+
+// Training-mode batch norm over [rows, channels], as batchNormForward in lib/kernels/wasm/batchNormTrain.ts: sums
+// per channel over the rows in order (each channel its own accumulator, so vectorising across channels keeps the
+// order), the biased variance from a second pass, then y = x·scale + shift.
+WIDEST_VECTORS void batchNormForward(int64_t rows, int64_t channels, const float *__restrict x,
+                                     const float *__restrict gamma, const float *__restrict beta, float *__restrict y,
+                                     float *__restrict meanOut, float *__restrict varianceOut, double epsilon) {
+  std::vector<double> sumV(channels, 0.0), squaresV(channels, 0.0), meanV(channels), scaleV(channels),
+      shiftV(channels);
+  double *__restrict sum = sumV.data();
+  double *__restrict squares = squaresV.data();
+  double *__restrict mean = meanV.data();
+  double *__restrict scale = scaleV.data();
+  double *__restrict shift = shiftV.data();
+  for (int64_t r = 0; r < rows; r++) {
+    const float *row = x + r * channels;
+    for (int64_t c = 0; c < channels; c++) sum[c] += row[c];
+  }
+  for (int64_t c = 0; c < channels; c++) mean[c] = sum[c] / (double)rows;
+  for (int64_t r = 0; r < rows; r++) {
+    const float *row = x + r * channels;
+    for (int64_t c = 0; c < channels; c++) {
+      const double d = row[c] - mean[c];
+      squares[c] += d * d;
+    }
+  }
+  for (int64_t c = 0; c < channels; c++) {
+    const double variance = squares[c] / (double)rows;
+    scale[c] = gamma[c] / std::sqrt(variance + epsilon);
+    shift[c] = beta[c] - mean[c] * scale[c];
+    meanOut[c] = (float)mean[c];
+    varianceOut[c] = (float)variance;
+  }
+  for (int64_t r = 0; r < rows; r++) {
+    const float *row = x + r * channels;
+    float *out = y + r * channels;
+    for (int64_t c = 0; c < channels; c++) out[c] = (float)(row[c] * scale[c] + shift[c]);
+  }
+}
+
+// Its gradient, as batchNormBackward in batchNormTrain.ts: dx = a·dy − b·(x − μ) − k per channel, with x's paths
+// through μ and σ² in b and k.
+WIDEST_VECTORS void batchNormBackward(int64_t rows, int64_t channels, const float *__restrict dy,
+                                      const float *__restrict x, const float *__restrict mean,
+                                      const float *__restrict variance, const float *__restrict gamma,
+                                      float *__restrict dx, float *__restrict dgamma, float *__restrict dbeta,
+                                      double epsilon) {
+  std::vector<double> sumDyV(channels, 0.0), sumDyXV(channels, 0.0), aV(channels), bV(channels), kV(channels);
+  double *__restrict sumDy = sumDyV.data();
+  double *__restrict sumDyX = sumDyXV.data();
+  double *__restrict a = aV.data();
+  double *__restrict b = bV.data();
+  double *__restrict k = kV.data();
+  for (int64_t r = 0; r < rows; r++) {
+    const float *g = dy + r * channels;
+    const float *row = x + r * channels;
+    for (int64_t c = 0; c < channels; c++) {
+      const double d = g[c];
+      sumDy[c] += d;
+      sumDyX[c] += d * ((double)row[c] - (double)mean[c]);
+    }
+  }
+  for (int64_t c = 0; c < channels; c++) {
+    const double inv = 1 / std::sqrt(variance[c] + epsilon);
+    a[c] = gamma[c] * inv;
+    b[c] = (a[c] * inv * inv * sumDyX[c]) / (double)rows;
+    k[c] = (a[c] * sumDy[c]) / (double)rows;
+    dgamma[c] = (float)(sumDyX[c] * inv);
+    dbeta[c] = (float)sumDy[c];
+  }
+  for (int64_t r = 0; r < rows; r++) {
+    const float *g = dy + r * channels;
+    const float *row = x + r * channels;
+    float *out = dx + r * channels;
+    for (int64_t c = 0; c < channels; c++) {
+      out[c] = (float)(a[c] * g[c] - b[c] * ((double)row[c] - (double)mean[c]) - k[c]);
+    }
   }
 }
 
@@ -145,7 +225,70 @@ bool readPooling(napi_env env, const char *name, napi_callback_info info, HeapAr
   return true;
 }
 
+// Reads a batch-norm call's (heap, params, hyper): rows, channels, then `offsets` element offsets; hyper a
+// Float64Array holding ε.
+bool readBatchNorm(napi_env env, const char *name, napi_callback_info info, size_t offsets, HeapArgs &a,
+                   double &epsilon) {
+  size_t argc = 3;
+  napi_value args[3];
+  napi_get_cb_info(env, info, &argc, args, nullptr, nullptr);
+  if (argc != 3) {
+    fail(env, std::string(name) + "(heap, params, hyper) takes 3 arguments");
+    return false;
+  }
+  if (!readHeapArgs(env, name, args[0], args[1], 2 + offsets, "rows, channels and " + std::to_string(offsets) + " offsets", a)) {
+    return false;
+  }
+  if (a.params[0] < 1 || a.params[1] < 1) {
+    fail(env, std::string(name) + ": rows and channels must be ≥ 1");
+    return false;
+  }
+  napi_typedarray_type type;
+  size_t length;
+  void *data;
+  if (napi_get_typedarray_info(env, args[2], &type, &length, &data, nullptr, nullptr) != napi_ok ||
+      type != napi_float64_array || length != 1) {
+    fail(env, std::string(name) + ": hyper must be a Float64Array holding epsilon");
+    return false;
+  }
+  epsilon = static_cast<const double *>(data)[0];
+  return true;
+}
+
 }  // namespace
+
+// batchNormTrain(heap, params: rows, channels, then the offsets of x, gamma, beta, y, mean, variance; hyper: [ε]).
+napi_value BatchNormTrain(napi_env env, napi_callback_info info) {
+  HeapArgs a;
+  double epsilon;
+  if (!readBatchNorm(env, "batchNormTrain", info, 6, a, epsilon)) return nullptr;
+  const int64_t rows = a.params[0], channels = a.params[1];
+  const int64_t n = heap_args::checkedProduct({rows, channels}, a.heapLength);
+  const int64_t sizes[6] = {n, channels, channels, n, channels, channels};
+  if (!tensorsInHeap(env, "batchNormTrain", a, 2, sizes, 6)) return nullptr;
+  const int32_t *q = a.params;
+  float *heap = a.heap;
+  batchNormForward(rows, channels, heap + q[2], heap + q[3], heap + q[4], heap + q[5], heap + q[6], heap + q[7],
+                   epsilon);
+  return nullptr;
+}
+
+// batchNormTrainGrad(heap, params: rows, channels, then the offsets of dy, x, mean, variance, gamma, dx, dgamma,
+// dbeta; hyper: [ε]).
+napi_value BatchNormTrainGrad(napi_env env, napi_callback_info info) {
+  HeapArgs a;
+  double epsilon;
+  if (!readBatchNorm(env, "batchNormTrainGrad", info, 8, a, epsilon)) return nullptr;
+  const int64_t rows = a.params[0], channels = a.params[1];
+  const int64_t n = heap_args::checkedProduct({rows, channels}, a.heapLength);
+  const int64_t sizes[8] = {n, n, channels, channels, channels, n, channels, channels};
+  if (!tensorsInHeap(env, "batchNormTrainGrad", a, 2, sizes, 8)) return nullptr;
+  const int32_t *q = a.params;
+  float *heap = a.heap;
+  batchNormBackward(rows, channels, heap + q[2], heap + q[3], heap + q[4], heap + q[5], heap + q[6], heap + q[7],
+                    heap + q[8], heap + q[9], epsilon);
+  return nullptr;
+}
 
 napi_value Adam(napi_env env, napi_callback_info info) {
   size_t argc = 3;
