@@ -22,6 +22,7 @@ function composedGradient(dy: tf.Tensor, x: tf.Tensor, gamma: tf.Tensor, epsilon
  * backward pass; under a second-order pass, and on a backend without the kernel, with `composedGradient`.
  */
 export function registerBatchNormTrainGrad(): string[] {
+  if (tf.getGradient(BATCH_NORM_TRAIN) != null) return [];
   tf.registerGradient({
     kernelName: BATCH_NORM_TRAIN,
     inputsToSave: ['x', 'gamma'],

@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { BATCH_NORM_TRAIN, fusedBatchNormAvailable } from '../kernels/wasm/batchNormTrain';
+import { stopGradient } from './stopGradient';
 
 /** Configures `batchNormTraining`: the affine (both or neither) and ε. */
 export interface BatchNormTrainingConfig {
@@ -14,9 +15,9 @@ export interface BatchNormTrainingConfig {
 /** What `batchNormTraining` returns: the normalised tensor and the batch statistics it used. */
 export interface BatchNormTrainingResult<T extends tf.Tensor> {
   y: T;
-  /** The batch's per-channel mean, for the running averages. */
+  /** The batch's per-channel mean, for the running averages (no gradient flows back through it). */
   mean: tf.Tensor1D;
-  /** The batch's per-channel biased variance (divisor N), for the running averages. */
+  /** The batch's per-channel biased variance (divisor N), for the running averages (no gradient either). */
   variance: tf.Tensor1D;
 }
 
@@ -24,14 +25,14 @@ export interface BatchNormTrainingResult<T extends tf.Tensor> {
  * Batch norm with the batch's own statistics over every axis but the last (channels last): y = γ(x − μ)/√(σ² + ε)
  * + β. Where the backend has the fused kernel (`GanBatchNormTrain`: wasm with the native addon built;
  * `setFusedBatchNorm(false)` turns it off) the forward pass and its gradient are one kernel each; elsewhere TF.js's
- * `moments` and `batchNorm`. The two agree to rounding. Gradients flow to x, γ and β through y; the returned statistics are for the running
- * averages (through the fused kernel they carry no gradient of their own).
+ * `moments` and `batchNorm`. The two agree to rounding. Gradients flow to x, γ and β through y (μ's and σ²'s
+ * dependence on x included); the returned statistics are for the running averages and carry none, on either path.
  */
 export function batchNormTraining<T extends tf.Tensor>(x: T, cfg: BatchNormTrainingConfig = {}): BatchNormTrainingResult<T> {
   const epsilon = cfg.epsilon ?? 1e-5;
   const { gamma, beta } = cfg;
   if ((gamma == null) !== (beta == null)) throw new Error('batchNormTraining: give gamma and beta together, or neither');
-  if (fusedBatchNormAvailable()) {
+  if (fusedBatchNormAvailable() && x.dtype === 'float32' && x.size > 0) {
     const channels = x.shape[x.shape.length - 1];
     const ones = gamma ?? tf.ones([channels]);
     const zeros = beta ?? tf.zeros([channels]);
@@ -41,8 +42,8 @@ export function batchNormTraining<T extends tf.Tensor>(x: T, cfg: BatchNormTrain
   }
   const axes = x.shape.slice(0, -1).map((_, i) => i);
   const { mean, variance } = tf.moments(x, axes);
-  // tf.batchNorm without scale/offset cannot be differentiated in TF.js 4.22 (its gradient saves the missing
-  // inputs and clones `undefined`), so the non-affine case is written out.
+  // Without an affine, written out as BatchNorm's evaluation path is (TF.js cannot differentiate batchNorm without
+  // scale and offset).
   const y = gamma && beta ? tf.batchNorm(x, mean, variance, beta, gamma, epsilon) : tf.mul(tf.sub(x, mean), tf.rsqrt(tf.add(variance, epsilon)));
-  return { y: y as T, mean: mean as tf.Tensor1D, variance: variance as tf.Tensor1D };
+  return { y: y as T, mean: stopGradient(mean) as tf.Tensor1D, variance: stopGradient(variance) as tf.Tensor1D };
 }

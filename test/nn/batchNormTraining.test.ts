@@ -57,6 +57,16 @@ function run(c: Case, seed: number) {
 
 type Result = ReturnType<typeof run>;
 
+/** Runs `body` with the fused kernels on or off, and puts the switch back whatever happens. */
+function withFused<T>(on: boolean, body: () => T): T {
+  const previous = setFusedBatchNorm(on);
+  try {
+    return body();
+  } finally {
+    setFusedBatchNorm(previous);
+  }
+}
+
 function assertClose(got: Result, want: Result, what: string): void {
   for (const key of Object.keys(want) as (keyof Result)[]) {
     const scale = Math.max(1, maxAbs(want[key]));
@@ -69,9 +79,7 @@ test('fused batch norm on wasm matches TF.js’s composed ops on wasm and cpu, v
   for (const [i, c] of CASES.entries()) {
     const cpu = await on('cpu', () => run(c, 10 * i + 1));
     await on('wasm', () => undefined);
-    setFusedBatchNorm(false);
-    const composed = run(c, 10 * i + 1);
-    setFusedBatchNorm(true);
+    const composed = withFused(false, () => run(c, 10 * i + 1));
     const fused = run(c, 10 * i + 1);
     assertClose(fused, cpu, `cpu for ${JSON.stringify(c)}`);
     if (c.shape[0] > 1) {
@@ -105,14 +113,14 @@ test('the fused kernels are what run on wasm, and a training step through them l
 
 test('BatchNorm’s running statistics are the same through the fused kernel', async () => {
   await on('wasm', () => undefined);
-  const stats = (fusedOn: boolean) => {
-    setFusedBatchNorm(fusedOn);
-    const bn = new BatchNorm({ channels: 5, momentum: 0.3 });
-    for (let i = 0; i < 3; i++) tf.tidy(() => bn.apply(tf.tensor(seeded(40, 50 + i), [2, 4, 5]).mul(2).add(i)));
-    const out = { mean: copy(bn.runningMean), variance: copy(bn.runningVar) };
-    bn.dispose();
-    return out;
-  };
+  const stats = (fusedOn: boolean) =>
+    withFused(fusedOn, () => {
+      const bn = new BatchNorm({ channels: 5, momentum: 0.3 });
+      for (let i = 0; i < 3; i++) tf.tidy(() => bn.apply(tf.tensor(seeded(40, 50 + i), [2, 4, 5]).mul(2).add(i)));
+      const out = { mean: copy(bn.runningMean), variance: copy(bn.runningVar) };
+      bn.dispose();
+      return out;
+    });
   const composed = stats(false);
   const fused = stats(true);
   assert.ok(maxAbsDiff(fused.mean, composed.mean) <= 1e-6, 'running mean');
@@ -120,23 +128,39 @@ test('BatchNorm’s running statistics are the same through the fused kernel', a
   assert.ok(maxAbs(fused.mean) > 0.1, 'the statistics moved');
 });
 
-test('a second-order gradient through the fused norm (a penalty on ∇x) matches cpu’s', async () => {
-  const penalty = () =>
-    tf.tidy(() => {
-      const x = tf.tensor(seeded(24, 7), [6, 4]).mul(2);
-      const gamma = tf.tensor1d(seeded(4, 8)).add(1);
-      const beta = tf.tensor1d(seeded(4, 9));
-      const r = tf.tensor(seeded(24, 10), [6, 4]);
-      const f = (xs: tf.Tensor, g: tf.Tensor) => tf.sum(tf.mul(tf.sin(batchNormTraining(xs, { gamma: g, beta }).y), r)) as tf.Scalar;
-      // ‖∂f/∂x‖² depends on γ through the norm's own gradient: differentiating it needs that gradient differentiable.
-      const gradNorm = (g: tf.Tensor) => tf.sum(tf.square(tf.grad((xs: tf.Tensor) => f(xs, g))(x))) as tf.Scalar;
-      return copy(tf.grad(gradNorm)(gamma));
-    });
-  const cpu = await on('cpu', penalty);
-  const wasm = await on('wasm', penalty);
-  assert.ok(maxAbs(cpu) > 1e-3, 'the penalty depends on γ');
-  assert.ok(maxAbsDiff(wasm, cpu) <= 1e-4 * Math.max(1, maxAbs(cpu)), `∂‖∇x f‖²/∂γ: ${maxAbsDiff(wasm, cpu)}`);
-});
+for (const affine of [true, false]) {
+  test(`a second-order gradient through the ${affine ? '' : 'non-affine '}fused norm (a penalty on ∇z) matches cpu’s, and leaks nothing`, async () => {
+    // A layer z·W before the norm, as in a discriminator under a gradient penalty: ‖∂f/∂z‖² depends on W through the
+    // batch's μ and σ² as well as directly, so a composed gradient that held them constant would be caught here.
+    const penalty = () =>
+      tf.tidy(() => {
+        const z = tf.tensor(seeded(18, 7), [6, 3]).mul(2);
+        const w = tf.tensor(seeded(12, 8), [3, 4]).add(0.3);
+        const gamma = tf.tensor1d(seeded(4, 9)).add(1);
+        const beta = tf.tensor1d(seeded(4, 10));
+        const r = tf.tensor(seeded(24, 11), [6, 4]);
+        const f = (zs: tf.Tensor, ws: tf.Tensor, g: tf.Tensor) => {
+          const y = batchNormTraining(tf.matMul(zs as tf.Tensor2D, ws as tf.Tensor2D), affine ? { gamma: g, beta } : {}).y;
+          return tf.sum(tf.mul(tf.sin(y), r)) as tf.Scalar;
+        };
+        const gradNorm = (ws: tf.Tensor, g: tf.Tensor) => tf.sum(tf.square(tf.grad((zs: tf.Tensor) => f(zs, ws, g))(z))) as tf.Scalar;
+        const grads = affine ? tf.grads(gradNorm)([w, gamma]) : [tf.grad((ws: tf.Tensor) => gradNorm(ws, gamma))(w)];
+        return grads.map(copy);
+      });
+    const cpu = await on('cpu', penalty);
+    await on('wasm', () => undefined);
+    penalty();
+    const before = tf.memory().numTensors;
+    const dataIds = tf.engine().backend.numDataIds();
+    const wasm = penalty();
+    assert.equal(tf.memory().numTensors, before, 'no tensor left behind');
+    assert.equal(tf.engine().backend.numDataIds(), dataIds, 'no wasm buffer left behind');
+    for (const [k, name] of ['∂/∂W', '∂/∂γ'].slice(0, cpu.length).entries()) {
+      assert.ok(maxAbs(cpu[k]) > 1e-3, `the penalty depends on ${name.slice(3)}`);
+      assert.ok(maxAbsDiff(wasm[k], cpu[k]) <= 1e-4 * Math.max(1, maxAbs(cpu[k])), `${name} of ‖∇z f‖²: ${maxAbsDiff(wasm[k], cpu[k])}`);
+    }
+  });
+}
 
 test('batchNormTraining names a γ given without β', () => {
   const x = tf.ones([2, 3]);

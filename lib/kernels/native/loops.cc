@@ -1,14 +1,16 @@
 // Adam's update, max pooling's gradient, maxout's forward pass and training-mode batch norm (forward and gradient) as
 // compiled loops over the wasm heap. They compute what the JS kernels in lib/kernels/wasm compute, with the same
 // arithmetic in the same order (Adam and batch norm in double precision, rounded to float on store, as JS does; the
-// gradient goes to the first maximum of a window), so a run gives the same bits whichever computes it; maxout's values are XNNPACK's, up to which of two tied zeros ±0 it
-// keeps. Built with -ffp-contract=off so that no multiply-add is fused.
+// gradient goes to the first maximum of a window), so a run gives the same bits whichever computes it; maxout's
+// values are XNNPACK's, up to which of two tied zeros ±0 it keeps. Built with -ffp-contract=off so that no
+// multiply-add is fused.
 
 #include "loops.h"
 
 #include <algorithm>
 #include <cmath>
 #include <cstring>
+#include <new>
 #include <string>
 #include <vector>
 
@@ -268,8 +270,13 @@ napi_value BatchNormTrain(napi_env env, napi_callback_info info) {
   if (!tensorsInHeap(env, "batchNormTrain", a, 2, sizes, 6)) return nullptr;
   const int32_t *q = a.params;
   float *heap = a.heap;
-  batchNormForward(rows, channels, heap + q[2], heap + q[3], heap + q[4], heap + q[5], heap + q[6], heap + q[7],
-                   epsilon);
+  // The per-channel sums are the only allocation of the loops: a failed one is a JS error, not an abort of Node.
+  try {
+    batchNormForward(rows, channels, heap + q[2], heap + q[3], heap + q[4], heap + q[5], heap + q[6], heap + q[7],
+                     epsilon);
+  } catch (const std::bad_alloc &) {
+    return fail(env, "batchNormTrain: out of memory for " + std::to_string(channels) + " channels' sums");
+  }
   return nullptr;
 }
 
@@ -285,8 +292,12 @@ napi_value BatchNormTrainGrad(napi_env env, napi_callback_info info) {
   if (!tensorsInHeap(env, "batchNormTrainGrad", a, 2, sizes, 8)) return nullptr;
   const int32_t *q = a.params;
   float *heap = a.heap;
-  batchNormBackward(rows, channels, heap + q[2], heap + q[3], heap + q[4], heap + q[5], heap + q[6], heap + q[7],
-                    heap + q[8], heap + q[9], epsilon);
+  try {
+    batchNormBackward(rows, channels, heap + q[2], heap + q[3], heap + q[4], heap + q[5], heap + q[6], heap + q[7],
+                      heap + q[8], heap + q[9], epsilon);
+  } catch (const std::bad_alloc &) {
+    return fail(env, "batchNormTrainGrad: out of memory for " + std::to_string(channels) + " channels' sums");
+  }
   return nullptr;
 }
 

@@ -49,9 +49,9 @@ function poolGeometry(info: tf.backend_util.Conv2DInfo): void {
  * The fused Adam update (GanAdamUpdate), MaxPool, MaxPoolGrad and training-mode batch norm (GanBatchNormTrain and its
  * gradient) on the wasm backend as the addon's compiled loops, where wasm runs JS one element at a time. Each gives
  * the same bits as the kernel it wraps (`fallback`), which still runs while `setNativeKernels(false)` and for what
- * the addon does not take. MaxPool runs natively only for
- * maxout's geometry (one channel, 1 × k windows side by side along a row), where XNNPACK has no channels to
- * vectorise across; elsewhere XNNPACK keeps it. Empty for an addon built before the loops existed.
+ * the addon does not take. MaxPool runs natively only for maxout's geometry (one channel, 1 × k windows side by side
+ * along a row), where XNNPACK has no channels to vectorise across; elsewhere XNNPACK keeps it. Empty for an addon
+ * built before the loops existed.
  */
 export function nativeLoopKernels(addon: NativeAddon, fallback: (name: string) => KernelFunc | undefined): KernelConfig[] {
   if (!addon.adam || !addon.maxPoolGrad || !addon.maxout) return [];

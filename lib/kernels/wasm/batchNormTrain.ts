@@ -13,8 +13,8 @@ export const BATCH_NORM_TRAIN = 'GanBatchNormTrain';
 
 /**
  * The gradient of `GanBatchNormTrain` with respect to x (and γ, β), in one kernel. Inputs: dy, x, mean, variance
- * (the forward kernel's outputs) and gamma. Outputs: [dx, dgamma, dbeta]. No gradient flows through the mean and variance outputs: they are the
- * statistics for the running averages, and their effect on y is already in dx.
+ * (the forward kernel's outputs) and gamma. Outputs: [dx, dgamma, dbeta]. No gradient flows through the mean and
+ * variance outputs: they are the statistics for the running averages, and their effect on y is already in dx.
  */
 export const BATCH_NORM_TRAIN_GRAD = 'GanBatchNormTrainGrad';
 
@@ -25,7 +25,10 @@ export interface BatchNormTrainAttrs extends NamedAttrMap {
 
 let fused = true;
 
-/** Turns the fused kernels on or off (tests and benchmarks compare them with TF.js's ops); returns the previous setting. */
+/**
+ * Turns the fused kernels on or off (tests and benchmarks compare them with TF.js's ops); returns the previous
+ * setting.
+ */
 export function setFusedBatchNorm(on: boolean): boolean {
   const previous = fused;
   fused = on;
@@ -45,9 +48,9 @@ export function rowsAndChannels(shape: number[]): [number, number] {
 }
 
 /**
- * Both kernels' arithmetic, in double precision with every sum taken over the rows in order, as the addon's
- * compiled loops (lib/kernels/native/loops.cc) compute it: the two give the same bits. Each returns per-channel
- * coefficients, so that the pass over the elements is one multiply-add per element.
+ * The forward kernel's arithmetic, in double precision with every sum taken over the rows in order, as the addon's
+ * compiled loops (lib/kernels/native/loops.cc) compute it: the two give the same bits. Per-channel coefficients
+ * first, so that the pass over the elements is one multiply and one add per element.
  */
 export function batchNormForward(
   heap: Float32Array,
