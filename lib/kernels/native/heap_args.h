@@ -15,6 +15,30 @@ inline napi_value fail(napi_env env, const std::string &message) {
   return nullptr;
 }
 
+// Reads a call's arguments into args[0 … count − 1]; false, with a JS error naming `usage`, for another count.
+inline bool readArgs(napi_env env, napi_callback_info info, size_t count, napi_value *args, const std::string &usage) {
+  size_t argc = count;
+  napi_get_cb_info(env, info, &argc, args, nullptr, nullptr);
+  if (argc != count) {
+    fail(env, usage + " takes " + std::to_string(count) + " arguments");
+    return false;
+  }
+  return true;
+}
+
+// The data of a Float64Array of `length` values; nullptr, with the JS error `message`, for anything else.
+inline const double *readFloat64s(napi_env env, napi_value value, size_t length, const std::string &message) {
+  napi_typedarray_type type;
+  size_t got;
+  void *data;
+  if (napi_get_typedarray_info(env, value, &type, &got, &data, nullptr, nullptr) != napi_ok ||
+      type != napi_float64_array || got != length) {
+    fail(env, message);
+    return nullptr;
+  }
+  return static_cast<const double *>(data);
+}
+
 struct HeapArgs {
   float *heap;
   int64_t heapLength;

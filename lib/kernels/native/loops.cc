@@ -48,19 +48,27 @@ WIDEST_VECTORS void adamUpdate(int64_t n, const float *__restrict p, const float
   }
 }
 
+// The batch-norm loops' per-channel sums and coefficients: five arrays of doubles, zeroed, in one allocation (the
+// only allocation of the loops; it throws std::bad_alloc, which the N-API functions turn into a JS error).
+class ChannelArrays {
+ public:
+  explicit ChannelArrays(int64_t channels) : storage_(5 * channels, 0.0), channels_(channels) {}
+  double *operator[](int i) { return storage_.data() + i * channels_; }
+
+ private:
+  std::vector<double> storage_;
+  int64_t channels_;
+};
+
 // Training-mode batch norm over [rows, channels], as batchNormForward in lib/kernels/wasm/batchNormTrain.ts: sums
 // per channel over the rows in order (each channel its own accumulator, so vectorising across channels keeps the
 // order), the biased variance from a second pass, then y = x·scale + shift.
 WIDEST_VECTORS void batchNormForward(int64_t rows, int64_t channels, const float *__restrict x,
                                      const float *__restrict gamma, const float *__restrict beta, float *__restrict y,
                                      float *__restrict meanOut, float *__restrict varianceOut, double epsilon) {
-  std::vector<double> sumV(channels, 0.0), squaresV(channels, 0.0), meanV(channels), scaleV(channels),
-      shiftV(channels);
-  double *__restrict sum = sumV.data();
-  double *__restrict squares = squaresV.data();
-  double *__restrict mean = meanV.data();
-  double *__restrict scale = scaleV.data();
-  double *__restrict shift = shiftV.data();
+  ChannelArrays arrays(channels);
+  double *__restrict sum = arrays[0], *__restrict squares = arrays[1], *__restrict mean = arrays[2];
+  double *__restrict scale = arrays[3], *__restrict shift = arrays[4];
   for (int64_t r = 0; r < rows; r++) {
     const float *row = x + r * channels;
     for (int64_t c = 0; c < channels; c++) sum[c] += row[c];
@@ -94,12 +102,9 @@ WIDEST_VECTORS void batchNormBackward(int64_t rows, int64_t channels, const floa
                                       const float *__restrict variance, const float *__restrict gamma,
                                       float *__restrict dx, float *__restrict dgamma, float *__restrict dbeta,
                                       double epsilon) {
-  std::vector<double> sumDyV(channels, 0.0), sumDyXV(channels, 0.0), aV(channels), bV(channels), kV(channels);
-  double *__restrict sumDy = sumDyV.data();
-  double *__restrict sumDyX = sumDyXV.data();
-  double *__restrict a = aV.data();
-  double *__restrict b = bV.data();
-  double *__restrict k = kV.data();
+  ChannelArrays arrays(channels);
+  double *__restrict sumDy = arrays[0], *__restrict sumDyX = arrays[1];
+  double *__restrict a = arrays[2], *__restrict b = arrays[3], *__restrict k = arrays[4];
   for (int64_t r = 0; r < rows; r++) {
     const float *g = dy + r * channels;
     const float *row = x + r * channels;
@@ -210,13 +215,8 @@ constexpr size_t kPoolingFields = 12;
 
 // Reads maxPoolGrad's (heap, params): the 12 pooling fields, then the offsets of x, dy and dx.
 bool readPooling(napi_env env, const char *name, napi_callback_info info, HeapArgs &a, Pooling &p) {
-  size_t argc = 2;
   napi_value args[2];
-  napi_get_cb_info(env, info, &argc, args, nullptr, nullptr);
-  if (argc != 2) {
-    fail(env, std::string(name) + "(heap, params) takes 2 arguments");
-    return false;
-  }
+  if (!heap_args::readArgs(env, info, 2, args, std::string(name) + "(heap, params)")) return false;
   if (!readHeapArgs(env, name, args[0], args[1], kPoolingFields + 3, "12 pooling fields and 3 offsets", a)) return false;
   const int32_t *q = a.params;
   p = Pooling{q[0], q[1], q[2], q[3], q[4], q[5], q[6], q[7], q[8], q[9], q[10], q[11]};
@@ -231,29 +231,18 @@ bool readPooling(napi_env env, const char *name, napi_callback_info info, HeapAr
 // Float64Array holding ε.
 bool readBatchNorm(napi_env env, const char *name, napi_callback_info info, size_t offsets, HeapArgs &a,
                    double &epsilon) {
-  size_t argc = 3;
   napi_value args[3];
-  napi_get_cb_info(env, info, &argc, args, nullptr, nullptr);
-  if (argc != 3) {
-    fail(env, std::string(name) + "(heap, params, hyper) takes 3 arguments");
-    return false;
-  }
-  if (!readHeapArgs(env, name, args[0], args[1], 2 + offsets, "rows, channels and " + std::to_string(offsets) + " offsets", a)) {
-    return false;
-  }
+  if (!heap_args::readArgs(env, info, 3, args, std::string(name) + "(heap, params, hyper)")) return false;
+  const std::string layout = "rows, channels and " + std::to_string(offsets) + " offsets";
+  if (!readHeapArgs(env, name, args[0], args[1], 2 + offsets, layout, a)) return false;
   if (a.params[0] < 1 || a.params[1] < 1) {
     fail(env, std::string(name) + ": rows and channels must be ≥ 1");
     return false;
   }
-  napi_typedarray_type type;
-  size_t length;
-  void *data;
-  if (napi_get_typedarray_info(env, args[2], &type, &length, &data, nullptr, nullptr) != napi_ok ||
-      type != napi_float64_array || length != 1) {
-    fail(env, std::string(name) + ": hyper must be a Float64Array holding epsilon");
-    return false;
-  }
-  epsilon = static_cast<const double *>(data)[0];
+  const double *hyper =
+      heap_args::readFloat64s(env, args[2], 1, std::string(name) + ": hyper must be a Float64Array holding epsilon");
+  if (hyper == nullptr) return false;
+  epsilon = hyper[0];
   return true;
 }
 
@@ -270,7 +259,7 @@ napi_value BatchNormTrain(napi_env env, napi_callback_info info) {
   if (!tensorsInHeap(env, "batchNormTrain", a, 2, sizes, 6)) return nullptr;
   const int32_t *q = a.params;
   float *heap = a.heap;
-  // The per-channel sums are the only allocation of the loops: a failed one is a JS error, not an abort of Node.
+  // A failed allocation of the per-channel arrays is a JS error, not an abort of Node.
   try {
     batchNormForward(rows, channels, heap + q[2], heap + q[3], heap + q[4], heap + q[5], heap + q[6], heap + q[7],
                      epsilon);
@@ -302,26 +291,19 @@ napi_value BatchNormTrainGrad(napi_env env, napi_callback_info info) {
 }
 
 napi_value Adam(napi_env env, napi_callback_info info) {
-  size_t argc = 3;
   napi_value args[3];
-  napi_get_cb_info(env, info, &argc, args, nullptr, nullptr);
-  if (argc != 3) return fail(env, "adam(heap, params, hyper) takes 3 arguments");
+  if (!heap_args::readArgs(env, info, 3, args, "adam(heap, params, hyper)")) return nullptr;
   HeapArgs a;
   if (!readHeapArgs(env, "adam", args[0], args[1], 8, "a length and 7 offsets", a)) return nullptr;
   const int64_t n = a.params[0];
   const int64_t sizes[7] = {n, n, n, n, n, n, n};
   if (!tensorsInHeap(env, "adam", a, 1, sizes, 7)) return nullptr;
-  napi_typedarray_type type;
-  size_t length;
-  void *data;
-  if (napi_get_typedarray_info(env, args[2], &type, &length, &data, nullptr, nullptr) != napi_ok ||
-      type != napi_float64_array || length != 6) {
-    return fail(env, "adam: hyper must be a Float64Array of lr, beta1, beta2, epsilon, c1, c2");
-  }
+  const double *hyper =
+      heap_args::readFloat64s(env, args[2], 6, "adam: hyper must be a Float64Array of lr, beta1, beta2, epsilon, c1, c2");
+  if (hyper == nullptr) return nullptr;
   const int32_t *q = a.params;
   float *heap = a.heap;
-  adamUpdate(n, heap + q[1], heap + q[2], heap + q[3], heap + q[4], heap + q[5], heap + q[6], heap + q[7],
-             static_cast<const double *>(data));
+  adamUpdate(n, heap + q[1], heap + q[2], heap + q[3], heap + q[4], heap + q[5], heap + q[6], heap + q[7], hyper);
   return nullptr;
 }
 
@@ -345,10 +327,8 @@ napi_value MaxPoolGrad(napi_env env, napi_callback_info info) {
 // XNNPACK's pooling is slow on it in a training step (about 0.9 ms a call on 200 × 200 × 5 × 1, against 0.3 for
 // the gradient here): with one channel it has nothing to vectorise across.
 napi_value Maxout(napi_env env, napi_callback_info info) {
-  size_t argc = 2;
   napi_value args[2];
-  napi_get_cb_info(env, info, &argc, args, nullptr, nullptr);
-  if (argc != 2) return fail(env, "maxout(heap, params) takes 2 arguments");
+  if (!heap_args::readArgs(env, info, 2, args, "maxout(heap, params)")) return nullptr;
   HeapArgs a;
   if (!readHeapArgs(env, "maxout", args[0], args[1], 4, "count, pieces and 2 offsets", a)) return nullptr;
   const int32_t count = a.params[0], pieces = a.params[1];
