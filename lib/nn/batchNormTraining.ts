@@ -42,8 +42,20 @@ export function batchNormTraining<T extends tf.Tensor>(x: T, cfg: BatchNormTrain
   }
   const axes = x.shape.slice(0, -1).map((_, i) => i);
   const { mean, variance } = tf.moments(x, axes);
-  // Without an affine, written out as BatchNorm's evaluation path is (TF.js cannot differentiate batchNorm without
-  // scale and offset).
-  const y = gamma && beta ? tf.batchNorm(x, mean, variance, beta, gamma, epsilon) : tf.mul(tf.sub(x, mean), tf.rsqrt(tf.add(variance, epsilon)));
-  return { y: y as T, mean: stopGradient(mean) as tf.Tensor1D, variance: stopGradient(variance) as tf.Tensor1D };
+  const y = normalizeWith(x, { mean, variance, gamma, beta, epsilon });
+  return { y, mean: stopGradient(mean) as tf.Tensor1D, variance: stopGradient(variance) as tf.Tensor1D };
+}
+
+/**
+ * y = γ(x − μ)/√(σ² + ε) + β with given statistics (the batch's, or BatchNorm's running ones in evaluation), by
+ * TF.js's `batchNorm`; without γ and β, (x − μ)/√(σ² + ε).
+ */
+export function normalizeWith<T extends tf.Tensor>(
+  x: T,
+  s: { mean: tf.Tensor; variance: tf.Tensor; gamma?: tf.Tensor; beta?: tf.Tensor; epsilon: number },
+): T {
+  if (s.gamma && s.beta) return tf.batchNorm(x, s.mean, s.variance, s.beta, s.gamma, s.epsilon) as T;
+  // tf.batchNorm without scale/offset cannot be differentiated in TF.js 4.22 (its gradient saves the missing
+  // inputs and clones `undefined`), so the non-affine case is written out.
+  return tf.mul(tf.sub(x, s.mean), tf.rsqrt(tf.add(s.variance, s.epsilon))) as T;
 }

@@ -3,7 +3,7 @@ import { Module, SeedStream } from './module';
 import { SpectralNorm, type SpectralNormConfig } from './spectralNorm';
 import { gaussian, rng } from '../../datasets/random';
 import { seededNormal } from './seededNormal';
-import { batchNormTraining } from './batchNormTraining';
+import { batchNormTraining, normalizeWith } from './batchNormTraining';
 
 /**
  * How weights start: DCGAN's N(0, 0.02) is the default; `he` and `xavier` scale by fan-in/fan-out; `orthogonal`
@@ -196,7 +196,9 @@ export class BatchNorm extends Module {
   }
   apply<T extends tf.Tensor>(x: T): T {
     const eps = this.cfg.epsilon ?? 1e-5;
-    if (!this.training) return this.normalize(x, this.runningMean, this.runningVar, eps);
+    if (!this.training) {
+      return normalizeWith(x, { mean: this.runningMean, variance: this.runningVar, gamma: this.gamma, beta: this.beta, epsilon: eps });
+    }
     const { y, mean, variance } = batchNormTraining(x, { gamma: this.gamma, beta: this.beta, epsilon: eps });
     const m = this.momentumOverride ?? this.cfg.momentum ?? 0.1;
     const count = x.size / x.shape[x.shape.length - 1];
@@ -206,12 +208,5 @@ export class BatchNorm extends Module {
       this.runningVar.assign(tf.add(tf.mul(this.runningVar, 1 - m), tf.mul(variance, (m * count) / Math.max(count - 1, 1))));
     });
     return y;
-  }
-
-  private normalize<T extends tf.Tensor>(x: T, mean: tf.Tensor, variance: tf.Tensor, eps: number): T {
-    if (this.gamma && this.beta) return tf.batchNorm(x, mean, variance, this.beta, this.gamma, eps) as T;
-    // tf.batchNorm without scale/offset cannot be differentiated in TF.js 4.22 (its gradient saves the missing
-    // inputs and clones `undefined`), so the non-affine case is written out.
-    return tf.mul(tf.sub(x, mean), tf.rsqrt(tf.add(variance, eps))) as T;
   }
 }
