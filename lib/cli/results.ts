@@ -12,8 +12,10 @@ import * as path from 'node:path';
 import { cliArgs, numberFlag, runMain } from './args';
 import { resolveConfig } from '../run/config';
 import { RunFolder } from '../run/runFolder';
-import { recordPath, settingsMismatch, writeRecord, type RunRecord } from '../run/scoreRecords';
-import { FULL_LENGTH, judgeRecord, scoresDir, suiteEntries, suiteQueue, trainArgs, type SuiteEntry } from '../run/suites';
+import { recordPath, writeRecord } from '../run/scoreRecords';
+import { planSuite, setAsideEarlierScores } from '../run/suitePlan';
+import { curveTable, curveTitle, seedZeroCurves, type Curve } from '../run/suiteCurves';
+import { judgeRecord, scoresDir, suiteEntries, trainArgs, type SuiteEntry } from '../run/suites';
 import { runWorkQueue } from '../run/workQueue';
 import { suiteMarkdownTable, type SuiteRecords } from '../run/suiteMarkdownTable';
 import { writeSection } from './readmeSection';
@@ -40,41 +42,6 @@ function run(args: string[], log: string): Promise<void> {
   });
 }
 
-/** One run's mode coverage over training, by step: a curve of the toy suite's. */
-interface Curve {
-  label: string;
-  at: Map<number, NonNullable<RunRecord['coverage']>[number]>;
-}
-
-/**
- * For the toy suite: seed 0 of every config recorded so far over training (or the runs at PacGAN's full length),
- * from the coverage its snapshots wrote — the high-quality fraction sharpens long after the modes are found, and
- * this shows how far each row got. A column for every config would be mostly empty mid-suite.
- */
-function seedZeroCurves(records: SuiteRecords, fullLength: boolean): Curve[] {
-  const seed0 = [...records.keys()].filter((e) => e.seed === 0 && e.row.endsWith(FULL_LENGTH) === fullLength && records.get(e)?.coverage?.length);
-  // A resumed run may have logged a step twice: the last line for a step wins.
-  return seed0.map((e) => ({ label: e.label, at: new Map((records.get(e)?.coverage ?? []).map((r) => [r.step, r])) }));
-}
-
-const curveTitle = (fullLength: boolean) => (fullLength ? "The runs at PacGAN's full length over training" : 'Seed 0 over training');
-
-function curveTable(curves: Curve[], fullLength: boolean): string {
-  const steps = [...new Set(curves.flatMap((c) => [...c.at.keys()]))].sort((a, b) => a - b);
-  if (steps.length === 0) return '';
-  const head = `| step | ${curves.map((c) => c.label).join(' | ')} |`;
-  const rule = `|---|${curves.map(() => '---').join('|')}|`;
-  const body = steps.map((st) => `| ${st} | ${curves.map((c) => {
-    const r = c.at.get(st);
-    return r ? `${(100 * r.highQualityFraction).toFixed(0)}% · ${r.modesCovered} · ${r.klFromUniform.toFixed(2)}` : '';
-  }).join(' | ')} |`);
-  // The snapshots draw one fixed set of latents and the final score another, so a run's last row can differ from
-  // its score in the table above by a draw's noise: the heading says so, lest a reader take it for a discrepancy.
-  const what = 'high-quality % · modes covered · reverse KL of 2,500 samples from fixed latents at each snapshot';
-  const note = 'a separate draw from the final scores above, so the last row can differ from them a little';
-  return [`${curveTitle(fullLength)} (${what}; ${note}):`, '', head, rule, ...body].join('\n');
-}
-
 /** The same curves' high-quality fraction as a still chart (results/toy-hq*.png, which the README shows). */
 function writeCurveChart(curves: Curve[], fullLength: boolean, file: string): void {
   if (curves.length === 0) return;
@@ -98,39 +65,27 @@ runMain(async () => {
   if (!Number.isInteger(jobs) || jobs < 1) throw new Error(`--jobs ${a.jobs}: runs at a time must be a whole number ≥ 1`);
   if (!a['table-only']) {
     process.env.GAN_WASM_THREADS ??= String(Math.max(1, Math.floor(require('node:os').cpus().length / jobs)));
-    // Every entry is checked before any trains: with --jobs 2, a refusal found by one worker mid-suite would leave
-    // the other's run going on alone after the command has failed.
-    const refusals: string[] = [];
-    const queue = suiteQueue(entries).filter((e) => {
-      const { record, differ } = judgeRecord(a.suite!, e);
-      if (record) {
-        if (differ.length) refusals.push(`${recordPath(scoresDir(a.suite!), e.out)} was made otherwise than ${[e.config, ...trainArgs(e)].join(' ')} trains now (${differ.join('; ')}): delete it and ${e.out} to redo that run (or, if a config changed, undo that change)`);
-        return false;
-      }
-      const folder = new RunFolder(e.out);
-      if (folder.hasCheckpoint()) {
-        // A resumed run trains on with the settings it started with, whatever its config says now.
-        const changed = settingsMismatch(folder.readConfig(), resolveConfig(e.config, e.overrides));
-        if (changed.length) refusals.push(`${e.out} started with other settings than ${e.config} gives now (${changed.join('; ')}): delete ${e.out} to start that run again, or undo the config's change`);
-      }
-      return true;
-    });
+    const { queue, raised, refusals } = planSuite(a.suite!, entries);
     if (refusals.length) throw new Error(refusals.join('\n'));
     const runEntry = async (e: SuiteEntry) => {
       const folder = new RunFolder(e.out);
       fs.mkdirSync(e.out, { recursive: true });
       const log = path.join(e.out, 'results.log');
       const t0 = Date.now();
+      const budget = raised.get(e);
+      // Scores of a shorter run (its budget raised since) are set aside by the step they were made at, however the
+      // run got longer (here, or by a resume at the command line): a record is made at the run's full length.
+      setAsideEarlierScores(e.out, resolveConfig(e.config, e.overrides).steps);
       if (!fs.existsSync(path.join(e.out, 'eval.json'))) {
         const resume = folder.hasCheckpoint();
-        await run(['build/lib/cli/train.js', ...(resume ? ['--resume'] : ['--config', e.config]), '--out', e.out, ...trainArgs(e)], log);
+        await run(['build/lib/cli/train.js', ...(resume ? ['--resume'] : ['--config', e.config]), '--out', e.out, ...trainArgs(e), ...(budget && e.overrides.steps === undefined ? ['--steps', String(budget.to)] : [])], log);
         await run(['build/lib/cli/evaluate.js', '--checkpoint', e.out, ...e.evalArgs], log);
       }
       if (e.rawToo && !fs.existsSync(path.join(e.out, 'eval-raw.json'))) {
         await run(['build/lib/cli/evaluate.js', '--checkpoint', e.out, '--raw', '--n', '10000', '--json', path.join(e.out, 'eval-raw.json')], log);
       }
       writeRecord(scoresDir(a.suite!), e.out, e.config, trainArgs(e), e.evalArgs);
-      console.log(`${e.out}: ${((Date.now() - t0) / 1000).toFixed(0)} s, scores in ${recordPath(scoresDir(a.suite!), e.out)}`);
+      console.log(`${e.out}: ${((Date.now() - t0) / 1000).toFixed(0)} s${budget ? ` (its budget raised from ${budget.from.toLocaleString('en')} steps)` : ''}, scores in ${recordPath(scoresDir(a.suite!), e.out)}`);
     };
     // A failed run stops the other (with --jobs 2) by SIGTERM, on which train.js writes a checkpoint to resume from.
     await runWorkQueue(queue, { jobs, work: runEntry, onFailure: () => running.forEach((p) => p.kill('SIGTERM')) });

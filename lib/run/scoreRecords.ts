@@ -70,6 +70,19 @@ export function settingsMismatch(recorded: unknown, now: unknown, prefix = ''): 
 }
 
 /**
+ * The step budget of a run that trained with `recorded` settings, when those differ from the settings `now` only by
+ * a smaller `steps`: such a run can resume from its checkpoint to the longer budget and become the run `now`
+ * describes (resuming is exact, and no schedule, EMA start or data order reads `steps`). The old budget must fall on
+ * a snapshot and a log step, since train.js also snapshots and logs at the last step: elsewhere the carried-on run
+ * would hold a coverage point a straight run lacks. Undefined when they differ otherwise, or not at all.
+ */
+export function shorterRun(recorded: Record<string, unknown>, now: { steps: number; sampleEvery: number; logEvery: number }): number | undefined {
+  const steps = recorded.steps;
+  if (typeof steps !== 'number' || steps >= now.steps || steps % now.sampleEvery !== 0 || steps % now.logEvery !== 0) return undefined;
+  return settingsMismatch({ ...recorded, steps: now.steps }, now).length === 0 ? steps : undefined;
+}
+
+/**
  * Why a record cannot stand for a run the suite would train and score now with these arguments and settings;
  * empty when it can. Scores made otherwise (FID from another sample count) would not compare with the others.
  */

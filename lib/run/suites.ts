@@ -40,8 +40,8 @@ const TOY_CONFIGS = ['toy-ring-gan', 'toy-ring-pacgan2', 'toy-ring-pacgan4', 'to
 /**
  * The grid's GAN and PacGAN4 once each at PacGAN's full length, 400 epochs of 100,000 examples — packs, where D
  * sees packs: its data set holds 100,000 rows of `pack` points — at 100 a batch: 400,000 steps
- * (results/toy-full/*.json). So the high-quality fraction can be compared with its Table 1: at the suite's 20,000
- * steps it is still rising.
+ * (results/toy-full/*.json). So the high-quality fraction can be compared with its Table 1: at the suite's budgets
+ * it may still be rising.
  */
 const TOY_FULL_LENGTH = ['toy-grid-gan', 'toy-grid-pacgan4'];
 
