@@ -91,8 +91,8 @@ const toy: Partial<RunConfig> = { model: 'toy', arch: { hidden: 128, depth: 3 },
  * the standard GAN loss. Their runs last 400 epochs of 100,000 samples (400,000 steps); `steps` here is the step
  * count at which the scores stop changing, measured on this machine (README, Results): by about 10,000–14,000 steps
  * on the ring (seed 0 of each row), by about 120,000 on the grid, where PacGAN4 is still a haze at 20,000 and its
- * full-length seed 0 stays at 24–25 modes, KL 0.05–0.06, from 110,000–120,000 on. They update G and D
- * simultaneously; this Trainer alternates.
+ * full-length seed 0 holds 24–25 modes at KL 0.02–0.06 from 110,000–120,000 on (its high-quality share still creeping
+ * up). They update G and D simultaneously; this Trainer alternates.
  */
 function pacgan(data: 'ring8' | 'grid25', pack: number, extra: Partial<RunConfig> = {}): Partial<RunConfig> {
   return {
