@@ -88,11 +88,11 @@ const toy: Partial<RunConfig> = { model: 'toy', arch: { hidden: 128, depth: 3 },
 /**
  * PacGAN's 2-D protocol (Lin et al., 2018, and their code): G 4 × 400 ReLU with batch norm from z ∈ R², D 3 × 200
  * maxout units of 5 pieces then linear, weights N(0, 0.02²), Adam 1e-4 β₁ 0.8, 100 (packed) examples per batch,
- * the standard GAN loss. Their runs last 400 epochs of 100,000 samples (400,000 steps); `steps` here is the step
- * count at which the scores stop changing, measured on this machine (README, Results): by about 10,000–14,000 steps
- * on the ring (seed 0 of each row), by about 120,000 on the grid, where PacGAN4 is still a haze at 20,000 and its
- * full-length seed 0 holds 24–25 modes at KL 0.02–0.06 from 110,000–120,000 on (its high-quality share still creeping
- * up). They update G and D simultaneously; this Trainer alternates.
+ * the standard GAN loss. Their runs last 400 epochs of 100,000 samples (400,000 steps); `steps` here is where the
+ * modes and reverse KL level off on this machine (README, Results): on the grid about 120,000 steps, where PacGAN4's
+ * full-length seed 0 comes to hold 24–25 modes at low KL (at 20,000 it is still a haze); on the ring 20,000, past
+ * the 10,000 or so from which seed 0 of each row moves within a band. They update G and D simultaneously; this
+ * Trainer alternates.
  */
 function pacgan(data: 'ring8' | 'grid25', pack: number, extra: Partial<RunConfig> = {}): Partial<RunConfig> {
   return {
