@@ -49,7 +49,7 @@ function writeCurveChart(curves: Curve[], fullLength: boolean, file: string): vo
     const steps = [...c.at.keys()].sort((x, y) => x - y);
     return { name: c.label, x: steps, y: steps.map((st) => 100 * c.at.get(st)!.highQualityFraction) };
   });
-  const png = figurePng(lineChart(series, { title: `${curveTitle(fullLength)}: samples within 3σ of a mode`, xTitle: 'step', yTitle: 'high quality %' }));
+  const png = figurePng(lineChart(series, { title: `${curveTitle(fullLength)}: samples within 3σ of a mode`, xTitle: 'step (log scale)', yTitle: 'high quality %', logX: true }));
   if (png) fs.writeFileSync(file, png);
 }
 

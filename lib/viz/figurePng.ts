@@ -46,12 +46,13 @@ function draw(traces: Trace[], fig: Figure, scale: number): Buffer {
   const logY = layout.yaxis?.type === 'log';
   const bars = traces[0].type === 'bar';
   const categories = bars ? (traces[0].x as string[]) : [];
-  const xs: [number, number] = bars ? [-0.5, categories.length - 0.5] : heat ? extent([cellEdges(traces[0].x as number[])]) : extent(traces.map((t) => t.x as number[]));
+  const logX = !bars && !heat && layout.xaxis?.type === 'log';
+  const xs: [number, number] = bars ? [-0.5, categories.length - 0.5] : heat ? extent([cellEdges(traces[0].x as number[])]) : extent(traces.map((t) => (t.x as number[]).filter((v) => !logX || v > 0).map((v) => (logX ? Math.log10(v) : v))));
   const yValues = heat ? [cellEdges(traces[0].y as number[])] : traces.map((t) => (t.y as number[]).filter((v) => Number.isFinite(v) && (!logY || v > 0)));
   let ys: [number, number] = extent(yValues.map((v) => (logY ? v.map(Math.log10) : v)));
   if (bars) ys = [Math.min(0, ys[0]), Math.max(0, ys[1])];
   if (!heat) ys = pad(ys);
-  const xScale = (v: number) => box.left + ((v - xs[0]) / (xs[1] - xs[0] || 1)) * (box.right - box.left);
+  const xScale = (v: number) => box.left + (((logX ? Math.log10(v) : v) - xs[0]) / (xs[1] - xs[0] || 1)) * (box.right - box.left);
   const yScale = (v: number) => box.bottom - (((logY ? Math.log10(v) : v) - ys[0]) / (ys[1] - ys[0] || 1)) * (box.bottom - box.top);
 
   // Grid and ticks first, so the data draws over them.
@@ -63,7 +64,7 @@ function draw(traces: Trace[], fig: Figure, scale: number): Buffer {
     text(ctx, tickLabel(v), box.left - 6, y + 4, { align: 'right' });
   }
   if (bars) categories.forEach((c, i) => text(ctx, c, xScale(i), box.bottom + 16, { align: 'center' }));
-  else for (const v of niceTicks(xs)) text(ctx, tickLabel(v), xScale(v), box.bottom + 16, { align: 'center' });
+  else for (const v of logX ? logTicks(xs) : niceTicks(xs)) text(ctx, tickLabel(v), xScale(v), box.bottom + 16, { align: 'center' });
   if (layout.xaxis?.title?.text) text(ctx, layout.xaxis.title.text, (box.left + box.right) / 2, height - 12, { align: 'center', font: '12px sans-serif' });
   if (layout.yaxis?.title?.text) {
     ctx.save();
@@ -91,7 +92,7 @@ function draw(traces: Trace[], fig: Figure, scale: number): Buffer {
       ctx.fillStyle = colour;
       ctx.globalAlpha = t.marker?.opacity ?? 0.6;
       const r = (t.marker?.size ?? 4) / 2;
-      x.forEach((v, i) => ctx.fillRect(xScale(v) - r, yScale(y[i]) - r, 2 * r, 2 * r));
+      x.forEach((v, i) => (logX && v <= 0 ? undefined : ctx.fillRect(xScale(v) - r, yScale(y[i]) - r, 2 * r, 2 * r)));
       ctx.globalAlpha = 1;
     } else {
       ctx.strokeStyle = colour;
@@ -99,7 +100,7 @@ function draw(traces: Trace[], fig: Figure, scale: number): Buffer {
       ctx.beginPath();
       let drawing = false;
       x.forEach((v, i) => {
-        const ok = Number.isFinite(y[i]) && (!logY || y[i] > 0);
+        const ok = Number.isFinite(y[i]) && (!logY || y[i] > 0) && (!logX || v > 0);
         if (ok && drawing) ctx.lineTo(xScale(v), yScale(y[i]));
         else if (ok) ctx.moveTo(xScale(v), yScale(y[i]));
         drawing = ok;
@@ -108,7 +109,7 @@ function draw(traces: Trace[], fig: Figure, scale: number): Buffer {
       if (t.text) {
         ctx.fillStyle = colour;
         x.forEach((v, i) => {
-          if (!Number.isFinite(y[i]) || (logY && y[i] <= 0)) return;
+          if (!Number.isFinite(y[i]) || (logY && y[i] <= 0) || (logX && v <= 0)) return;
           ctx.fillRect(xScale(v) - 2.5, yScale(y[i]) - 2.5, 5, 5);
           // Placed as the trace says (lineChart points them inward), as Plotly would place them.
           const right = String(t.textposition?.[i] ?? '').endsWith('left');
@@ -152,7 +153,7 @@ interface Layout {
   title?: { text?: string };
   width?: number;
   height?: number;
-  xaxis?: { title?: { text?: string } };
+  xaxis?: { title?: { text?: string }; type?: string };
   yaxis?: { title?: { text?: string }; type?: string };
 }
 

@@ -20,7 +20,7 @@ export interface Series {
   labels?: ArrayLike<string>;
 }
 
-/** Configures a chart's layout: title, axis titles, size in pixels and a logarithmic y axis. */
+/** Configures a chart's layout: title, axis titles, size in pixels and logarithmic axes. */
 export interface ChartOptions {
   title?: string;
   xTitle?: string;
@@ -28,12 +28,14 @@ export interface ChartOptions {
   width?: number;
   height?: number;
   logY?: boolean;
+  /** A logarithmic x axis, for curves over training runs of very different lengths. */
+  logX?: boolean;
 }
 
 function layout(o: ChartOptions, extra: Record<string, unknown> = {}): Record<string, unknown> {
   return {
     title: o.title ? { text: o.title } : undefined,
-    xaxis: { title: { text: o.xTitle ?? '' } },
+    xaxis: { title: { text: o.xTitle ?? '' }, ...(o.logX ? { type: 'log' } : {}) },
     yaxis: { title: { text: o.yTitle ?? '' }, type: o.logY ? 'log' : 'linear' },
     width: o.width,
     height: o.height ?? 360,

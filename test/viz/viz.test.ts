@@ -126,6 +126,14 @@ test('a chart has a still PNG for viewers without scripts: its lines where the d
   const mid = rowsAt(Math.round((first + last) / 2));
   const ends = [...rowsAt(first + 2), ...rowsAt(last - 2)];
   assert.ok(mid.length > 0 && Math.abs(meanRow(mid.map((r) => [r, 0])) - (Math.min(...ends) + Math.max(...ends)) / 2) < 6, 'log spacing');
+  // On a log x axis a peak at 10 between 1 and 100 sits at the middle column (on a linear one, at a tenth).
+  const logX = figurePng(lineChart([{ name: 'a', x: [1, 10, 100], y: [0, 1, 0] }], { logX: true, width: 300, height: 300 }), { scale: 1 })!;
+  const peak = (await find(logX, [0x1f, 0x77, 0xb4])).hits;
+  const top = Math.min(...peak.map(([r]) => r));
+  const peakCols = peak.map(([, c]) => c);
+  const topCol = peak.filter(([r]) => r <= top + 1).map(([, c]) => c);
+  const centre = (Math.min(...peakCols) + Math.max(...peakCols)) / 2;
+  assert.ok(Math.abs(topCol.reduce((a, b) => a + b, 0) / topCol.length - centre) < 6, 'log x spacing');
   // Log ticks: decades over a wide range; 1-2-5 within less than two decades (a loss from 0.7 down to 0.015 had
   // only 0.2, 0.4 and 0.6, all near the top); round numbers within a factor of about two.
   assert.deepEqual(logTicks([-3, 3]), [1e-3, 1e-2, 1e-1, 1, 10, 100, 1000]);
