@@ -52,6 +52,8 @@ runMain(async () => {
     if (folder.hasCheckpoint()) throw new Error(`${folder.dir} already holds a run's checkpoint: continue it with --resume, or pass another --out (nothing was overwritten)`);
   }
 
+  folder.claim();
+
   const backend = await initBackend({ backend: a.backend as BackendName | undefined });
   if (!a.quiet) console.log(describeBackend(backend));
   const data = await loadRunData(cfg);

@@ -13,10 +13,20 @@ function readJsonLines<T>(file: string): T[] {
   return fs.existsSync(file) ? fs.readFileSync(file, 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l) as T) : [];
 }
 
+/** Whether a process with this id runs (one of another user's counts: signalling it is refused, not absent). */
+function processAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
 /**
  * A training run on disk: config.json (complete, so the models rebuild from it alone), checkpoint/ (the last
  * good state), samples/ (sheets every N steps), log.jsonl and log.csv (one row per logged step), for toy runs
- * coverage.jsonl (PacGAN's scores at every snapshot), and dashboard.html.
+ * coverage.jsonl (PacGAN's scores at every snapshot), dashboard.html, and train.pid while a process trains it.
  */
 export class RunFolder {
   constructor(readonly dir: string) {}
@@ -43,6 +53,34 @@ export class RunFolder {
   readConfig(): RunConfig {
     if (!fs.existsSync(this.configFile)) throw new Error(`${this.dir} is not a run folder (no config.json): pass the --out folder of \`npm run train\``);
     return JSON.parse(fs.readFileSync(this.configFile, 'utf8')) as RunConfig;
+  }
+
+  /**
+   * Marks the folder as being trained by this process (train.pid, removed when it exits), and refuses when another
+   * live process holds it: two trainers writing one checkpoint would leave neither run (a suite and a run resumed
+   * by hand can reach the same folder). A mark left by a process that has ended without removing it is taken over.
+   */
+  claim(): void {
+    fs.mkdirSync(this.dir, { recursive: true });
+    const file = path.join(this.dir, 'train.pid');
+    const mine = String(process.pid);
+    for (;;) {
+      try {
+        fs.writeFileSync(file, mine, { flag: 'wx' });
+        process.on('exit', () => {
+          if (fs.existsSync(file) && fs.readFileSync(file, 'utf8') === mine) fs.rmSync(file);
+        });
+        return;
+      } catch (e) {
+        if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
+      }
+      const holder = fs.readFileSync(file, 'utf8').trim();
+      if (holder === mine) return;
+      if (/^\d+$/.test(holder) && processAlive(Number(holder))) {
+        throw new Error(`${this.dir} is being trained by process ${holder}: wait for it to finish, or stop it with \`kill -TERM ${holder}\` (it writes a checkpoint) and resume the run; if no run is going on there, delete ${file}`);
+      }
+      fs.rmSync(file, { force: true });
+    }
   }
 
   /** What the run trained on (class names for samplers and exports). */

@@ -28,12 +28,23 @@ test('npm run train writes a run folder, refuses to overwrite it, resumes it, an
   assert.match(again.stderr, /already holds a run's checkpoint: continue it with --resume/);
   assert.equal(checkpointStep(out), 30, 'the refused run changed nothing');
 
+  // Another process training the folder (a suite's run, resumed by hand beside it): refused, nothing touched.
+  const holder = spawn('sleep', ['30']);
+  fs.writeFileSync(path.join(out, 'train.pid'), String(holder.pid));
+  const twice = node([cli('train'), '--out', out, '--resume', '--steps', '50']);
+  holder.kill();
+  assert.notEqual(twice.status, 0);
+  assert.match(twice.stderr, new RegExp(`is being trained by process ${holder.pid}`));
+  assert.equal(checkpointStep(out), 30);
+  fs.rmSync(path.join(out, 'train.pid'));
+
   const resumed = node([cli('train'), '--out', out, '--resume', '--steps', '50', '--quiet']);
   assert.equal(resumed.status, 0, resumed.stderr);
   assert.match(resumed.stdout, /resumed .* at step 30/);
   assert.doesNotMatch(resumed.stdout, /^backend /m, '--quiet leaves out the backend report');
   assert.equal(checkpointStep(out), 50);
   assert.deepEqual(csvRows(out).slice(1).map((r) => Number(r.split(',')[0])), [10, 20, 30, 40, 50]);
+  assert.equal(fs.existsSync(path.join(out, 'train.pid')), false, 'a finished run leaves no mark');
 
   const ev = node([cli('evaluate'), '--checkpoint', out]);
   assert.equal(ev.status, 0, ev.stderr);
