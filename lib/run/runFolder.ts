@@ -13,13 +13,31 @@ function readJsonLines<T>(file: string): T[] {
   return fs.existsSync(file) ? fs.readFileSync(file, 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l) as T) : [];
 }
 
-/** Whether a process with this id runs (one of another user's counts: signalling it is refused, not absent). */
-function processAlive(pid: number): boolean {
+function readIfThere(file: string): string | undefined {
   try {
-    process.kill(pid, 0);
-    return true;
+    return fs.readFileSync(file, 'utf8').trim();
   } catch (e) {
-    return (e as NodeJS.ErrnoException).code === 'EPERM';
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    throw e;
+  }
+}
+
+/**
+ * Whether a mark names a live trainer: a running process (EPERM: it exists but is another user's) that, where
+ * /proc tells, is Node.js — a killed run's id may since belong to anything. Not a process id at all: no trainer.
+ */
+function trainerAlive(mark: string): boolean {
+  if (!/^[1-9]\d{0,9}$/.test(mark) || Number(mark) > 2 ** 31 - 1) return false;
+  try {
+    process.kill(Number(mark), 0);
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code !== 'EPERM') return false;
+  }
+  if (!fs.existsSync('/proc/self/cmdline')) return true;
+  try {
+    return /node/.test(fs.readFileSync(`/proc/${mark}/cmdline`, 'utf8'));
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code !== 'ENOENT';
   }
 }
 
@@ -56,30 +74,59 @@ export class RunFolder {
   }
 
   /**
-   * Marks the folder as being trained by this process (train.pid, removed when it exits), and refuses when another
-   * live process holds it: two trainers writing one checkpoint would leave neither run (a suite and a run resumed
-   * by hand can reach the same folder). A mark left by a process that has ended without removing it is taken over.
+   * Marks the folder as being trained by this process (train.pid) and refuses when another live trainer holds it:
+   * two trainers writing one checkpoint would leave neither run, and the suite and a run resumed by hand beside it
+   * can reach the same folder. The mark goes at exit (not after SIGKILL or a crash); a mark left so, naming a process
+   * that has ended or is no Node.js process (its id reused), is taken over.
    */
   claim(): void {
     fs.mkdirSync(this.dir, { recursive: true });
     const file = path.join(this.dir, 'train.pid');
     const mine = String(process.pid);
-    for (;;) {
-      try {
-        fs.writeFileSync(file, mine, { flag: 'wx' });
-        process.on('exit', () => {
-          if (fs.existsSync(file) && fs.readFileSync(file, 'utf8') === mine) fs.rmSync(file);
-        });
-        return;
-      } catch (e) {
-        if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
+    // Written aside and linked into place: the mark appears whole or not at all, and of two trainers starting at
+    // once only one link succeeds.
+    const draft = `${file}.${mine}`;
+    fs.writeFileSync(draft, mine);
+    try {
+      for (let attempt = 0; attempt < 5; attempt++) {
+        try {
+          fs.linkSync(draft, file);
+          // Only this process's own mark: a killed run's successor may hold the file by then.
+          process.on('exit', () => {
+            if (fs.existsSync(file) && fs.readFileSync(file, 'utf8') === mine) fs.rmSync(file);
+          });
+          return;
+        } catch (e) {
+          if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
+        }
+        const holder = readIfThere(file);
+        if (holder === undefined) continue;
+        if (holder === mine) return;
+        if (trainerAlive(holder)) {
+          throw new Error(`${this.dir} appears to be trained by process ${holder} (\`ps -p ${holder} -o args\` shows it): wait for it to finish, or stop it with \`kill -TERM ${holder}\` (it writes a checkpoint) and resume the run; if no run is going on there, delete ${file}`);
+        }
+        // Left by a run that ended without removing it. Moved aside before it is deleted, so that of two trainers
+        // taking it over at once, the second cannot delete the first's new mark: it finds that mark in its hands
+        // and puts it back.
+        const aside = `${file}.stale.${mine}`;
+        try {
+          fs.renameSync(file, aside);
+        } catch (e) {
+          if ((e as NodeJS.ErrnoException).code === 'ENOENT') continue;
+          throw e;
+        }
+        if (fs.readFileSync(aside, 'utf8').trim() !== holder) {
+          try {
+            fs.linkSync(aside, file);
+          } catch {
+            // Someone claimed the folder meanwhile: the next attempt reads their mark.
+          }
+        }
+        fs.rmSync(aside, { force: true });
       }
-      const holder = fs.readFileSync(file, 'utf8').trim();
-      if (holder === mine) return;
-      if (/^\d+$/.test(holder) && processAlive(Number(holder))) {
-        throw new Error(`${this.dir} is being trained by process ${holder}: wait for it to finish, or stop it with \`kill -TERM ${holder}\` (it writes a checkpoint) and resume the run; if no run is going on there, delete ${file}`);
-      }
-      fs.rmSync(file, { force: true });
+      throw new Error(`${file} kept changing while this process tried to mark ${this.dir} as its run: is another trainer starting there?`);
+    } finally {
+      fs.rmSync(draft, { force: true });
     }
   }
 

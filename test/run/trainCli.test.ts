@@ -28,14 +28,15 @@ test('npm run train writes a run folder, refuses to overwrite it, resumes it, an
   assert.match(again.stderr, /already holds a run's checkpoint: continue it with --resume/);
   assert.equal(checkpointStep(out), 30, 'the refused run changed nothing');
 
-  // Another process training the folder (a suite's run, resumed by hand beside it): refused, nothing touched.
-  const holder = spawn('sleep', ['30']);
-  fs.writeFileSync(path.join(out, 'train.pid'), String(holder.pid));
+  // Another trainer on the folder (a suite's run, resumed by hand beside it; here this test's own process holds
+  // the mark): refused before anything in the folder changes.
+  const config = fs.readFileSync(path.join(out, 'config.json'), 'utf8');
+  fs.writeFileSync(path.join(out, 'train.pid'), String(process.pid));
   const twice = node([cli('train'), '--out', out, '--resume', '--steps', '50']);
-  holder.kill();
   assert.notEqual(twice.status, 0);
-  assert.match(twice.stderr, new RegExp(`is being trained by process ${holder.pid}`));
+  assert.match(twice.stderr, new RegExp(`appears to be trained by process ${process.pid}`));
   assert.equal(checkpointStep(out), 30);
+  assert.equal(fs.readFileSync(path.join(out, 'config.json'), 'utf8'), config);
   fs.rmSync(path.join(out, 'train.pid'));
 
   const resumed = node([cli('train'), '--out', out, '--resume', '--steps', '50', '--quiet']);
