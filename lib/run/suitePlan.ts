@@ -33,7 +33,8 @@ export function planSuite(suiteName: string, entries: readonly SuiteEntry[], roo
     const from = trained && shorterRun(trained, now);
     // A resumed run trains on with the settings it started with (but a raised budget): a run whose other settings
     // differ from its config's now would be neither the old run nor the new.
-    const resumable = trained !== undefined && (from !== undefined || settingsMismatch(trained, now).length === 0);
+    const changed = trained ? settingsMismatch(trained, now) : [];
+    const resumable = trained !== undefined && (from !== undefined || changed.length === 0);
     const { record, differ } = judgeRecord(suiteName, e, root);
     const made = [e.config, ...trainArgs(e)].join(' ');
     if (record && differ.length) {
@@ -49,7 +50,7 @@ export function planSuite(suiteName: string, entries: readonly SuiteEntry[], roo
     } else if (record) {
       return false;
     } else if (trained && !resumable) {
-      refusals.push(`${e.out} started with other settings than ${e.config} gives now (${settingsMismatch(trained, now).join('; ')}): delete ${e.out} to start that run again, or undo the config's change`);
+      refusals.push(`${e.out} started with other settings than ${e.config} gives now (${changed.join('; ')}): delete ${e.out} to start that run again, or undo the config's change`);
       return false;
     }
     if (from !== undefined) raised.set(e, { from, to: now.steps });
