@@ -177,9 +177,12 @@ function cellEdges(c: number[]): number[] {
   return [c[0] - (c[1] - c[0]) / 2, ...c.slice(1).map((v, i) => (v + c[i]) / 2), c[c.length - 1] + (c[c.length - 1] - c[c.length - 2]) / 2];
 }
 
-/** About five round-numbered ticks inside [lo, hi] (1, 2 or 5 times a power of ten apart). */
+/**
+ * Four to eight round-numbered ticks inside [lo, hi] (1, 2 or 5 times a power of ten apart): a span of 66 gets
+ * 40, 50 … 90 rather than 40, 60, 80, and 0–103 gets 0, 20 … 100 rather than 0, 50, 100.
+ */
 export function niceTicks([lo, hi]: [number, number]): number[] {
-  const raw = (hi - lo) / 5;
+  const raw = (hi - lo) / 7;
   const p = 10 ** Math.floor(Math.log10(raw));
   const step = [1, 2, 5, 10].map((m) => m * p).find((s) => s >= raw) ?? 10 * p;
   const ticks: number[] = [];
@@ -188,14 +191,15 @@ export function niceTicks([lo, hi]: [number, number]): number[] {
 }
 
 /**
- * Ticks for a log10 range [lo, hi], as values: powers of ten (thinned to at most eight); within less than two
- * decades, where those are too few, 1, 2 and 5 times them — evenly spread on the log axis, where round numbers of
- * the linear range (0.2, 0.4, 0.6) would all crowd its top — and within a factor of about two, round numbers.
+ * Ticks for a log10 range [lo, hi], as values: powers of ten (thinned to at most eight); within less than 2.5
+ * decades, where those are too few (a run's steps from 2,000 to 120,000 had only 10,000 and 100,000), 1, 2 and 5
+ * times them — evenly spread on the log axis, where round numbers of the linear range (0.2, 0.4, 0.6) would all
+ * crowd its top — and within a factor of about two, round numbers.
  */
 export function logTicks([lo, hi]: [number, number]): number[] {
   const first = Math.ceil(lo);
   const last = Math.floor(hi);
-  if (last - first < 1) {
+  if (hi - lo < 2.5) {
     const inside = (v: number) => Math.log10(v) >= lo - 1e-9 && Math.log10(v) <= hi + 1e-9;
     const ticks = [];
     for (let e = Math.floor(lo); e <= Math.ceil(hi); e++) for (const m of [1, 2, 5]) if (inside(m * 10 ** e)) ticks.push(m * 10 ** e);
@@ -207,12 +211,12 @@ export function logTicks([lo, hi]: [number, number]): number[] {
   return ticks;
 }
 
-/** A tick's label: plain up to 1e5, else exponent form, to three significant digits. */
+/** A tick's label: plain below 1e6 (training steps read as 400000, not 4e5), else exponent form. */
 export function tickLabel(v: number): string {
   if (v === 0) return '0';
   const a = Math.abs(v);
-  // Up to three significant digits, so that neighbouring ticks (1.5e5, 2e5) never print alike.
-  return a >= 1e5 || a < 1e-3 ? Number(v.toPrecision(3)).toExponential().replace('e+', 'e') : String(Number(v.toPrecision(6)));
+  // Up to three significant digits, so that neighbouring ticks (1.5e6, 2e6) never print alike.
+  return a >= 1e6 || a < 1e-3 ? Number(v.toPrecision(3)).toExponential().replace('e+', 'e') : String(Number(v.toPrecision(6)));
 }
 
 function text(ctx: SKRSContext2D, s: string, x: number, y: number, o: { align?: CanvasTextAlign; font?: string; colour?: string } = {}): void {

@@ -139,6 +139,10 @@ test('a chart has a still PNG for viewers without scripts: its lines where the d
   assert.deepEqual(logTicks([-3, 3]), [1e-3, 1e-2, 1e-1, 1, 10, 100, 1000]);
   assert.deepEqual(logTicks([Math.log10(0.0148), Math.log10(0.7)]).map(tickLabel), ['0.02', '0.05', '0.1', '0.2', '0.5']);
   assert.deepEqual(logTicks([Math.log10(3), Math.log10(4.5)]), niceTicks([3, 4.5]));
+  // Training steps over two decades (the toy suite's curves) get 1-2-5 ticks, labelled in full.
+  assert.deepEqual(logTicks([Math.log10(2000), Math.log10(120000)]).map(tickLabel), ['2000', '5000', '10000', '20000', '50000', '100000']);
+  // A percentage from 34 to 99 gets ticks every 10, not only 40, 60 and 80.
+  assert.deepEqual(niceTicks([33.6, 99.6]), [40, 50, 60, 70, 80, 90]);
 
   // Point labels (a curve traced by a hidden parameter): in the trace, pointing inward, and drawn in the PNG.
   const traced = (labels?: string[]) => lineChart([{ name: 'pr', x: [0.1, 0.2, 0.4], y: [0.9, 0.8, 0.7], labels }], { width: 300, height: 300 });
