@@ -1,7 +1,7 @@
 export { modeCoverage, uniformCoverage, type ModeCoverage, type UniformCoverageOptions } from './modeCoverage';
 export { featureStats, frechetDistance, type FeatureStats } from './fid';
 export { kernelInceptionDistance, type KidOptions } from './kid';
-export { meanStd, median, formatMeanStd, welchT, welchTest, type MeanStd, type WelchTest } from './spread';
+export { meanStd, median, formatMeanStd, formatSeedSpread, welchT, welchTest, type MeanStd, type WelchTest } from './spread';
 export { studentTwoSidedP, incompleteBeta, logGamma } from './studentT';
 export { inceptionScore } from './inceptionScore';
 export { precisionRecall, type PrecisionRecall } from './precisionRecall';

@@ -37,6 +37,15 @@ export function formatMeanStd(values: number[], digits = 2, options: { sample?: 
   return `${mean.toFixed(digits)} ± ${spread.toFixed(digits)}`;
 }
 
+/**
+ * A score over seeds as a table cell: mean ± sample std, then each seed's value in order, so that a reader sees
+ * whether a difference between rows is larger than the spread within one; a single seed's value alone.
+ */
+export function formatSeedSpread(values: number[], digits = 2): string {
+  if (values.length === 1) return values[0].toFixed(digits);
+  return `${formatMeanStd(values, digits, { sample: true })} (${values.map((x) => x.toFixed(digits)).join(', ')})`;
+}
+
 /** Welch's test of two groups of seeds: its statistic, degrees of freedom and two-sided p-value. */
 export interface WelchTest {
   /** The difference of the means (b − a) in units of its standard error √(s_a²/n_a + s_b²/n_b). */

@@ -7,4 +7,5 @@ export { takeSnapshot, type Snapshot } from './snapshot';
 export { readRecord, recordPath, type RunRecord } from './scoreRecords';
 export { SUITES, suiteEntries, suiteRecords, type SuiteEntry, type SuiteRecord } from './suites';
 export { suiteScoreTable, type SuiteScoreTableOptions } from './suiteScoreTable';
+export { PACGAN_TABLE1, modeSharesOverTraining, pacganCell, toyScoreTable, type PacganFigures } from './toyScoreTable';
 export { runWorkQueue, type WorkQueueOptions } from './workQueue';

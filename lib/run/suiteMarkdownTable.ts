@@ -5,17 +5,7 @@ import { TOYS } from './build';
 import type { RunEvaluation } from './evaluateRun';
 import type { RunRecord } from './scoreRecords';
 import { SEEDS, type SuiteEntry } from './suites';
-
-/** PacGAN's Table 1 (Lin et al., 2018; means of 10 runs of 400 epochs): modes, high-quality %, reverse KL. */
-const PACGAN_TABLE1: Record<string, string> = {
-  'toy-ring-gan': '6.3 / 98.2 / 0.45',
-  'toy-ring-pacgan2': '7.9 / 95.6 / 0.07',
-  'toy-ring-pacgan4': '7.8 / 95.9 / 0.07',
-  'toy-grid-gan': '17.3 / 94.8 / 0.70',
-  'toy-grid-pacgan2': '23.8 / 91.3 / 0.13',
-  'toy-grid-pacgan4': '24.8 / 93.6 / 0.04',
-  'toy-grid-msgan': '– (not in the paper)',
-};
+import { pacganCell } from './toyScoreTable';
 
 /**
  * Over the toy suite's 10 seeds, the population std (as its earlier tables); over the ablation's 2 or 3, the sample std.
@@ -48,7 +38,7 @@ export function suiteMarkdownTable(records: SuiteRecords): string {
         rows.push('| run | seeds | steps | modes covered | high-quality % | reverse KL | all modes in | PacGAN Table 1: modes / HQ % / KL |', '|---|---|---|---|---|---|---|---|');
       }
       const t = rs.map((r) => r.toy!);
-      rows.push(`| ${label} | ${rs.length} | ${rs[0].step} | ${pm(t.map((x) => x.modesCovered), 1)} / ${t[0].modes} | ${pm(t.map((x) => 100 * x.highQualityFraction), 1)} | ${pm(t.map((x) => x.klFromUniform), 3)} | ${t.filter((x) => x.modesCovered === x.modes).length}/${rs.length} seeds | ${PACGAN_TABLE1[configOf.get(label)!] ?? '–'} |`);
+      rows.push(`| ${label} | ${rs.length} | ${rs[0].step} | ${pm(t.map((x) => x.modesCovered), 1)} / ${t[0].modes} | ${pm(t.map((x) => 100 * x.highQualityFraction), 1)} | ${pm(t.map((x) => x.klFromUniform), 3)} | ${t.filter((x) => x.modesCovered === x.modes).length}/${rs.length} seeds | ${pacganCell(configOf.get(label)!)} |`);
     } else if (rs[0].images) {
       if (rows.length === 0) rows.push('| run | steps | G | FID ↓ | KID ↓ | IS ↑ | precision ↑ | recall ↑ | class acc. ↑ | n real / fake |', '|---|---|---|---|---|---|---|---|---|---|');
       if (rs.length > 1) {

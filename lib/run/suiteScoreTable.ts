@@ -1,4 +1,4 @@
-import { formatMeanStd } from '../metrics/spread';
+import { formatSeedSpread } from '../metrics/spread';
 import type { ImageReport } from '../metrics/report';
 import type { Table } from '../viz/table';
 import type { SuiteRecord } from './suites';
@@ -43,9 +43,7 @@ export function suiteScoreTable(records: SuiteRecord[], o: SuiteScoreTableOption
     const cells = METRICS.map(([, get, digits]) => {
       const v = reports.map(get);
       if (v.some((x) => x === undefined)) return '–';
-      const values = v as number[];
-      const spread = values.length > 1 ? formatMeanStd(values, digits, { sample: true }) : values[0].toFixed(digits);
-      return values.length > 1 ? `${spread} (${values.map((x) => x.toFixed(digits)).join(', ')})` : spread;
+      return formatSeedSpread(v as number[], digits);
     });
     return [o.labels?.[row] ?? seeded[0].label, seeded.map((r) => r.seed ?? '–').join(', '), ...cells];
   });
