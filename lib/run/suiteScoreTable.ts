@@ -1,7 +1,7 @@
 import { formatSeedSpread } from '../metrics/spread';
 import type { ImageReport } from '../metrics/report';
 import type { Table } from '../viz/table';
-import type { SuiteRecord } from './suites';
+import { recordsByRow, type SuiteRecord } from './suites';
 
 /** Configures `suiteScoreTable`: which generator's scores, and the rows' names. */
 export interface SuiteScoreTableOptions {
@@ -30,10 +30,8 @@ const METRICS: [string, (m: ImageReport) => number | undefined, number][] = [
  */
 export function suiteScoreTable(records: SuiteRecord[], o: SuiteScoreTableOptions = {}): Table {
   const which = o.generator ?? 'eval';
-  const byRow = new Map<string, SuiteRecord[]>();
-  for (const r of records) byRow.set(r.row, [...(byRow.get(r.row) ?? []), r]);
-  const rows = [...byRow.entries()].map(([row, runs]) => {
-    const seeded = [...runs].sort((a, b) => (a.seed ?? 0) - (b.seed ?? 0));
+  const rows = recordsByRow(records).map((seeded) => {
+    const row = seeded[0].row;
     const reports = seeded.map((r) => {
       const scored = which === 'raw' ? r.record.evalRaw ?? (r.record.eval.generator === 'raw' ? r.record.eval : undefined) : r.record[which];
       const images = scored?.images;

@@ -161,6 +161,13 @@ export interface SuiteRecord extends SuiteEntry {
   record: RunRecord;
 }
 
+/** Finished runs grouped by row, rows in the order they first appear, each row's runs in seed order: a table's rows. */
+export function recordsByRow(records: readonly SuiteRecord[]): SuiteRecord[][] {
+  const byRow = new Map<string, SuiteRecord[]>();
+  for (const r of records) byRow.set(r.row, [...(byRow.get(r.row) ?? []), r]);
+  return [...byRow.values()].map((runs) => [...runs].sort((a, b) => (a.seed ?? 0) - (b.seed ?? 0)));
+}
+
 /**
  * The committed records of a suite's finished runs that stand for what the suite trains now, in table order:
  * what a notebook shows of a suite without training it. A record made otherwise (another config, seed, sample

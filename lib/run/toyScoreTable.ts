@@ -1,8 +1,9 @@
+import * as path from 'node:path';
 import { formatSeedSpread } from '../metrics/spread';
 import type { ModeCoverage } from '../metrics/modeCoverage';
 import type { Table } from '../viz/table';
 import type { CoveragePoint } from './runFolder';
-import type { SuiteRecord } from './suites';
+import { recordsByRow, type SuiteRecord } from './suites';
 
 /** One row of PacGAN's Table 1: modes covered, high-quality samples in %, reverse KL (means of 10 runs). */
 export interface PacganFigures {
@@ -45,15 +46,12 @@ const METRICS: [string, (t: ModeCoverage) => number, number][] = [
  * population std over seeds instead, as its earlier tables did.
  */
 export function toyScoreTable(records: SuiteRecord[]): Table {
-  const byRow = new Map<string, SuiteRecord[]>();
-  for (const r of records) byRow.set(r.row, [...(byRow.get(r.row) ?? []), r]);
-  const rows = [...byRow.values()].map((runs) => {
-    const seeded = [...runs].sort((a, b) => (a.seed ?? 0) - (b.seed ?? 0));
+  const rows = recordsByRow(records).map((seeded) => {
     const scores = seeded.map((r) => {
       if (!r.record.eval.toy) throw new Error(`${r.out} has no toy scores in its record: it is not a toy run`);
       return r.record.eval.toy;
     });
-    const config = seeded[0].config.replace(/^.*\//, '').replace(/\.json$/, '');
+    const config = path.basename(seeded[0].config, '.json');
     return [
       seeded[0].label,
       seeded.map((r) => r.seed ?? '–').join(', '),
