@@ -61,7 +61,7 @@ runMain(async () => {
     steps: { type: 'string', help: "override every run's step count" },
     'table-only': { type: 'boolean', help: 'only rebuild the table from the records in results/scores/<suite>/' },
   });
-  const entries = suiteEntries(a.suite!, a.steps ? numberFlag('steps', a.steps, 0) : undefined);
+  const entries = suiteEntries(a.suite!, { steps: a.steps ? numberFlag('steps', a.steps, 0) : undefined });
   const jobs = numberFlag('jobs', a.jobs, 1);
   if (!Number.isInteger(jobs) || jobs < 1) throw new Error(`--jobs ${a.jobs}: runs at a time must be a whole number ≥ 1`);
   if (!a['table-only']) {

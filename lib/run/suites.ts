@@ -85,8 +85,17 @@ function ablationRank(file: string, seed: number): number {
   return rank;
 }
 
-/** The runs of a suite, in table order; `steps` shortens every run (a smoke test) into folders of its own. */
-export function suiteEntries(name: string, steps?: number): SuiteEntry[] {
+/** Which of a suite's runs `suiteEntries` lists, and where the repository is. */
+export interface SuiteEntriesOptions {
+  /** Shorten every run to this many steps (a smoke test of the suite), into run folders of its own. */
+  steps?: number;
+  /** The repository's root, where the suite's config files are read (default: the working directory; a notebook: '..'). */
+  root?: string;
+}
+
+/** The runs of a suite, in table order. */
+export function suiteEntries(name: string, o: SuiteEntriesOptions = {}): SuiteEntry[] {
+  const { steps, root = '.' } = o;
   const stepsOverride = steps ? { steps } : {};
   // A shortened run (a smoke test of the suite) gets its own run folder and record, so that it can neither resume
   // a full run's checkpoint nor replace its committed scores.
@@ -94,7 +103,7 @@ export function suiteEntries(name: string, steps?: number): SuiteEntry[] {
   if (name === 'toy') {
     // Seed-major, so that a suite stopped part way (it resumes) has the same seeds of every row.
     const full = TOY_FULL_LENGTH.map((config): SuiteEntry => ({
-      label: `${config} (${(steps ?? resolveConfig(`results/toy-full/${config}.json`).steps).toLocaleString('en')} steps, PacGAN's full length)`,
+      label: `${config} (${(steps ?? resolveConfig(path.join(root, `results/toy-full/${config}.json`)).steps).toLocaleString('en')} steps, PacGAN's full length)`,
       row: `${config}${FULL_LENGTH}`,
       seed: 0,
       config: `results/toy-full/${config}.json`,
@@ -174,7 +183,7 @@ export function recordsByRow(records: readonly SuiteRecord[]): SuiteRecord[][] {
  * count) is an error naming the difference, rather than a score quietly compared with others.
  */
 export function suiteRecords(name: string, o: { root?: string } = {}): SuiteRecord[] {
-  return suiteEntries(name).flatMap((e) => {
+  return suiteEntries(name, { root: o.root }).flatMap((e) => {
     const { record, differ } = judgeRecord(name, e, o.root);
     if (!record) return [];
     if (differ.length) throw new Error(`the record of ${e.out} was made otherwise than the ${name} suite trains now (${differ.join('; ')}): run \`npm run results -- --suite ${name}\` to redo it`);

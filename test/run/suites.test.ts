@@ -53,8 +53,8 @@ test("the toy suite: 7 rows × 10 seeds, then the grid's GAN and PacGAN4 at PacG
     assert.deepEqual({ ...settings, steps: 0, sampleEvery: 0, checkpointEvery: 0 }, { ...preset, steps: 0, sampleEvery: 0, checkpointEvery: 0 });
     assert.ok(cfg.checkpointEvery <= 5000, 'a run of hours checkpoints often');
   }
-  assert.ok(suiteEntries('toy', 50).every((e) => e.overrides.steps === 50 && e.out.endsWith('-steps50')), 'a smoke test shortens every run, into folders of its own');
-  assert.match(suiteEntries('toy', 50).at(-1)!.label, /^toy-grid-pacgan4 \(50 steps/);
+  assert.ok(suiteEntries('toy', { steps: 50 }).every((e) => e.overrides.steps === 50 && e.out.endsWith('-steps50')), 'a smoke test shortens every run, into folders of its own');
+  assert.match(suiteEntries('toy', { steps: 50 }).at(-1)!.label, /^toy-grid-pacgan4 \(50 steps/);
   assert.match(full[1].label, /^toy-grid-pacgan4 \(400,000 steps, PacGAN's full length\)$/);
 });
 
@@ -78,4 +78,18 @@ test('a score table: one row per config, mean ± sample std over seeds and every
   const raw = suiteScoreTable([run('3-ema', 0, 10, 8), plain], { generator: 'raw' }).rows;
   assert.deepEqual(raw.map((r) => r[2]), ['8.00', '9.00']);
   assert.throws(() => suiteScoreTable([run('4-attention', 0, 7)], { generator: 'raw' }), /has no raw-G image scores/);
+});
+
+test("a notebook reads a suite's records from notebooks/, the repository's root given as '..'", () => {
+  const here = process.cwd();
+  const fromRoot = suiteRecords('toy').map((r) => [r.out, r.label, r.record.eval.toy?.modesCovered]);
+  try {
+    process.chdir(path.join(here, 'notebooks'));
+    const fromNotebooks = suiteRecords('toy', { root: '..' }).map((r) => [r.out, r.label, r.record.eval.toy?.modesCovered]);
+    assert.deepEqual(fromNotebooks, fromRoot);
+    // The full-length rows' labels read their configs' step counts: without the root those files are not found.
+    assert.throws(() => suiteRecords('toy'), /results\/toy-full\/toy-grid-gan\.json does not exist/);
+  } finally {
+    process.chdir(here);
+  }
 });
