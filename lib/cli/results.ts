@@ -48,7 +48,7 @@ function writeCurveChart(curves: Curve[], fullLength: boolean, file: string): vo
   const series = curves.map((c) => {
     const steps = [...c.at.keys()].sort((x, y) => x - y);
     // The chart's title names the full length: the legend keeps only the config, which fits beside the plot.
-    return { name: c.label.replace(/ \(.*\)$/, ''), x: steps, y: steps.map((st) => 100 * c.at.get(st)!.highQualityFraction) };
+    return { name: c.config, x: steps, y: steps.map((st) => 100 * c.at.get(st)!.highQualityFraction) };
   });
   const png = figurePng(lineChart(series, { title: `${curveTitle(fullLength)}: samples within 3σ of a mode`, xTitle: 'step (log scale)', yTitle: 'high quality %', logX: true }));
   if (png) fs.writeFileSync(file, png);

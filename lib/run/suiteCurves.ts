@@ -1,10 +1,14 @@
+import * as path from 'node:path';
 import type { RunRecord } from './scoreRecords';
 import type { SuiteRecords } from './suiteMarkdownTable';
 import { FULL_LENGTH } from './suites';
 
 /** One run's mode coverage over training, by step: a curve of the toy suite's. */
 export interface Curve {
+  /** The run's row in the tables (a full-length run's names its length). */
   label: string;
+  /** The run's config, without the suite's wording: what a chart's legend names. */
+  config: string;
   at: Map<number, NonNullable<RunRecord['coverage']>[number]>;
 }
 
@@ -16,7 +20,7 @@ export interface Curve {
 export function seedZeroCurves(records: SuiteRecords, fullLength: boolean): Curve[] {
   const seed0 = [...records.keys()].filter((e) => e.seed === 0 && e.row.endsWith(FULL_LENGTH) === fullLength && records.get(e)?.coverage?.length);
   // A resumed run may have logged a step twice: the last line for a step wins.
-  return seed0.map((e) => ({ label: e.label, at: new Map((records.get(e)?.coverage ?? []).map((r) => [r.step, r])) }));
+  return seed0.map((e) => ({ label: e.label, config: path.basename(e.config, '.json'), at: new Map((records.get(e)?.coverage ?? []).map((r) => [r.step, r])) }));
 }
 
 /** The heading of a set of curves (also the chart's title). */

@@ -1,10 +1,13 @@
 import { test } from 'node:test';
 import * as assert from 'node:assert/strict';
-import { byLength, curveTable, thinSteps, type Curve } from '../../lib/run/suiteCurves';
+import { byLength, curveTable, seedZeroCurves, thinSteps, type Curve } from '../../lib/run/suiteCurves';
+import { suiteEntries } from '../../lib/run/suites';
+import type { RunRecord } from '../../lib/run/scoreRecords';
 
 const range = (every: number, last: number) => Array.from({ length: last / every }, (_, i) => (i + 1) * every);
 const curve = (label: string, steps: number[]): Curve => ({
   label,
+  config: label,
   at: new Map(steps.map((step) => [step, { step, samples: 2500, modes: 25, modesCovered: 20, highQualityFraction: step / 1e6, klFromUniform: 0.5, counts: [], nearestCounts: [], effectiveModes: 20 }])),
 });
 
@@ -25,4 +28,13 @@ test('curve tables: at most about a dozen rows a run length, the last snapshot a
   assert.equal(tables[1].split('\n').length, 2 + 12);
   assert.match(tables[1], /\| 120000 \| 12% · 20 · 0\.50 \|$/);
   assert.equal(curveTable([], true), '');
+});
+
+test("seed-0 curves: the full-length runs apart, each named in a chart's legend by its config alone", () => {
+  const point = { step: 10000, samples: 2500, modes: 25, modesCovered: 20, highQualityFraction: 0.5, klFromUniform: 0.5, counts: [], nearestCounts: [], effectiveModes: 20 };
+  const records = new Map(suiteEntries('toy').filter((e) => e.seed === 0 && e.config.includes('grid-gan')).map((e) => [e, { coverage: [point] } as unknown as RunRecord]));
+  const full = seedZeroCurves(records, true);
+  assert.deepEqual(full.map((c) => c.config), ['toy-grid-gan']);
+  assert.match(full[0].label, /^toy-grid-gan \(400,000 steps/);
+  assert.deepEqual(seedZeroCurves(records, false).map((c) => [c.label, c.config]), [['toy-grid-gan', 'toy-grid-gan']]);
 });
