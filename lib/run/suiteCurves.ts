@@ -1,7 +1,6 @@
-import * as path from 'node:path';
 import type { RunRecord } from './scoreRecords';
 import type { SuiteRecords } from './suiteMarkdownTable';
-import { FULL_LENGTH } from './suites';
+import { configName, FULL_LENGTH } from './suites';
 
 /** One run's mode coverage over training, by step: a curve of the toy suite's. */
 export interface Curve {
@@ -20,7 +19,7 @@ export interface Curve {
 export function seedZeroCurves(records: SuiteRecords, fullLength: boolean): Curve[] {
   const seed0 = [...records.keys()].filter((e) => e.seed === 0 && e.row.endsWith(FULL_LENGTH) === fullLength && records.get(e)?.coverage?.length);
   // A resumed run may have logged a step twice: the last line for a step wins.
-  return seed0.map((e) => ({ label: e.label, config: path.basename(e.config, '.json'), at: new Map((records.get(e)?.coverage ?? []).map((r) => [r.step, r])) }));
+  return seed0.map((e) => ({ label: e.label, config: configName(e), at: new Map((records.get(e)?.coverage ?? []).map((r) => [r.step, r])) }));
 }
 
 /** The heading of a set of curves (also the chart's title). */

@@ -1,10 +1,9 @@
-import * as path from 'node:path';
 import { formatMeanStd } from '../metrics/spread';
 import { uniformCoverage } from '../metrics/modeCoverage';
 import { TOYS } from './build';
 import type { RunEvaluation } from './evaluateRun';
 import type { RunRecord } from './scoreRecords';
-import { SEEDS, type SuiteEntry } from './suites';
+import { configName, SEEDS, type SuiteEntry } from './suites';
 import { pacganCell } from './toyScoreTable';
 
 /**
@@ -25,7 +24,7 @@ export type SuiteRecords = Map<SuiteEntry, RunRecord | undefined>;
 export function suiteMarkdownTable(records: SuiteRecords): string {
   const evals = new Map<string, RunEvaluation[]>();
   // A toy row's PacGAN figures are its config's, whatever its length: the config file names the experiment.
-  const configOf = new Map([...records.keys()].map((e) => [e.label, path.basename(e.config, '.json')]));
+  const configOf = new Map([...records.keys()].map((e) => [e.label, configName(e)]));
   const add = (label: string, r: RunEvaluation | undefined) => r && evals.set(label, [...(evals.get(label) ?? []), r]);
   for (const [e, record] of records) {
     add(e.label, record?.eval);

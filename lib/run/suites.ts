@@ -170,6 +170,9 @@ export interface SuiteRecord extends SuiteEntry {
   record: RunRecord;
 }
 
+/** An entry's config by name, without folder or `.json` (`toy-grid-gan` for results/toy-full/toy-grid-gan.json): what Table 1 and a chart's legend are keyed by. */
+export const configName = (e: Pick<SuiteEntry, 'config'>): string => path.basename(e.config, '.json');
+
 /** Finished runs grouped by row, rows in the order they first appear, each row's runs in seed order: a table's rows. */
 export function recordsByRow(records: readonly SuiteRecord[]): SuiteRecord[][] {
   const byRow = new Map<string, SuiteRecord[]>();

@@ -1,9 +1,8 @@
-import * as path from 'node:path';
 import { formatSeedSpread } from '../metrics/spread';
 import type { ModeCoverage } from '../metrics/modeCoverage';
 import type { Table } from '../viz/table';
 import type { CoveragePoint } from './runFolder';
-import { recordsByRow, type SuiteRecord } from './suites';
+import { configName, recordsByRow, type SuiteRecord } from './suites';
 
 /** One row of PacGAN's Table 1: modes covered, high-quality samples in %, reverse KL (means of 10 runs). */
 export interface PacganFigures {
@@ -51,7 +50,7 @@ export function toyScoreTable(records: SuiteRecord[]): Table {
       if (!r.record.eval.toy) throw new Error(`${r.out} has no toy scores in its record: it is not a toy run`);
       return r.record.eval.toy;
     });
-    const config = path.basename(seeded[0].config, '.json');
+    const config = configName(seeded[0]);
     return [
       seeded[0].label,
       seeded.map((r) => r.seed ?? '–').join(', '),
